@@ -1,0 +1,2 @@
+// Placeholder: the eleventy adapter is being written.
+export {};

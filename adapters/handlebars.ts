@@ -1,0 +1,2 @@
+// Placeholder: the handlebars adapter is being written.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder: the liquid adapter is being written.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder: the nunjucks adapter is being written.
+export {};

@@ -1,0 +1,453 @@
+import * as fs from "node:fs";
+import { emitFiles } from "./emit.js";
+import { CacheBustError, showUrl } from "./errors.js";
+import { fingerprintName, renameLastSegment, unfingerprintName } from "./fingerprint.js";
+import { candidatesFor, type Candidate } from "./locate.js";
+import { resolveOptions } from "./options.js";
+import { digestBytes, fileError, readFileAsync, readFileSync, sameIdentity, type FileIdentity, type FileRead } from "./read.js";
+import type { BustedFile, CacheBuster, CacheBustOptions, CacheBustStats, CallOptions, ContentTransformer, MissingPolicy } from "./types.js";
+import { baseDirectory, joinUrl, resolveUrlPath, setQueryParam, splitUrl, type UrlParts } from "./url.js";
+
+/** Marks a CacheBuster; `Symbol.for` so that ESM- and CJS-loaded copies recognise each other. */
+export const CACHE_BUSTER = Symbol.for("cache-bust.CacheBuster");
+
+/** A file another file's rewritten contents depend on (a stylesheet's font, say). */
+interface Dependency {
+  key: string;
+  candidate: Candidate;
+  hash: string;
+}
+
+/** One hashed version of one file. */
+interface Entry {
+  key: string;
+  candidate: Candidate;
+  identity: FileIdentity;
+  /** The read began more than `trustAfterMs` after the file's mtime and ctime. */
+  trusted: boolean;
+  /** Orders reads, so that an older read finishing late never replaces a newer entry. */
+  readSeq: number;
+  /** Hash of what is served: the rewritten bytes when a transformer changed the file. */
+  hash: string;
+  /** Hash of the file's own bytes. */
+  rawHash: string;
+  content?: Buffer;
+  deps: Dependency[];
+  integrity: Map<string, string>;
+  /** Generation (see `refresh()`) in which this entry was last checked against its file. */
+  checkedIn: number;
+}
+
+/** What a URL came to. */
+type Resolution =
+  | { kind: "skip" }
+  | { kind: "missing"; error: CacheBustError }
+  | { kind: "file"; parts: UrlParts; entry: Entry };
+
+const SRI_ALGORITHMS = ["sha256", "sha384", "sha512"];
+
+function toHex(digest: Buffer, length: number): string {
+  return digest.toString("hex").slice(0, length);
+}
+
+function callOptions(from: unknown): CallOptions {
+  if (from === undefined || from === null) return {};
+  if (typeof from === "string") return { from };
+  if (typeof from === "object") return from as CallOptions;
+  throw new CacheBustError("BAD_ARGUMENT", `cache-bust: the page URL ("from") must be a string, got ${typeof from}`);
+}
+
+function encodePath(path: string): string {
+  return encodeURI(path).replace(/\?/g, "%3F").replace(/#/g, "%23");
+}
+
+/**
+ * Creates a cache buster: content hashes of files, cached in memory and re-validated against
+ * each file's metadata, put into URLs.
+ *
+ * @example
+ * const buster = createCacheBuster({ root: "public" });
+ * buster.url("/img/car.jpg"); // "/img/car.jpg?v=3f2a9c1b0d"
+ * buster.url("car.jpg", "/img/page.html"); // "car.jpg?v=3f2a9c1b0d"
+ */
+export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
+  const opts = resolveOptions(options);
+  const { algorithm, length, trustAfterMs, mode } = opts;
+  const once = opts.validate === "once";
+
+  /** Hashed versions, by file (and URL path, for rewritten files). */
+  const entries = new Map<string, Entry>();
+  /** Resolved URL path -> entry key, for `manifest()` and `entries()`. */
+  const byUrlPath = new Map<string, string>();
+  /** Reads under way, shared by concurrent async calls that began before them. */
+  const inflight = new Map<string, { seq: number; promise: Promise<Entry> }>();
+  /** With `validate: "once"`: answers of this generation, by URL and base directory. */
+  const memo = new Map<string, { url: string; hash: string | undefined }>();
+  /** Entries whose transformer is running: a reference back to one closes a cycle. */
+  const transforming = new Set<string>();
+  const warned = new Set<string>();
+  const counters: CacheBustStats = { hits: 0, hashed: 0, bytesHashed: 0, stats: 0, skipped: 0, missing: 0 };
+  let generation = 0;
+  let seq = 0;
+
+  const transformerFor = (c: Candidate): ContentTransformer | undefined =>
+    opts.transformers.length === 0 ? undefined : opts.transformers.find((t) => t.test(c.urlPath, c.file));
+  const keyOf = (c: Candidate, t = transformerFor(c)) => (t ? `${c.file}\0${c.urlPath}` : c.file);
+
+  // ---- URL -> candidates ------------------------------------------------------------------
+
+  function target(url: unknown, from: string | undefined): { parts: UrlParts; candidates: Candidate[] } | undefined {
+    if (typeof url !== "string") {
+      throw new CacheBustError("BAD_ARGUMENT", `cache-bust: expected a URL string, got ${showUrl(url)}`, { url });
+    }
+    const parts = splitUrl(url);
+    if (!parts) return undefined;
+    const urlPath = resolveUrlPath(parts.path, baseDirectory(from), url);
+    return { parts, candidates: candidatesFor(urlPath, opts, url) };
+  }
+
+  // ---- entries: validate or (re)hash ------------------------------------------------------
+
+  function store(candidate: Candidate, key: string, read: FileRead, readSeq: number, transformer: ContentTransformer | undefined): Entry {
+    counters.hashed++;
+    counters.bytesHashed += read.size;
+    const rawHash = toHex(read.digests[algorithm] as Buffer, length);
+    let hash = rawHash;
+    let content: Buffer | undefined;
+    const deps: Dependency[] = [];
+    if (transformer && read.bytes) {
+      const source = read.bytes.toString("utf8");
+      transforming.add(key);
+      let out: string | undefined;
+      try {
+        out = transformer.transform(source, {
+          urlPath: candidate.urlPath,
+          file: candidate.file,
+          bust: (ref, o) => bustReference(ref, candidate, deps, o?.missing),
+        });
+      } finally {
+        transforming.delete(key);
+      }
+      if (out !== undefined && out !== source) {
+        content = Buffer.from(out, "utf8");
+        hash = toHex(digestBytes([algorithm], content)[algorithm] as Buffer, length);
+      }
+    }
+    const { identity } = read;
+    const entry: Entry = {
+      key,
+      candidate,
+      identity,
+      trusted: read.readStartedAt - Math.max(identity.mtimeMs, identity.ctimeMs) > trustAfterMs,
+      readSeq,
+      hash,
+      rawHash,
+      content,
+      deps,
+      integrity: new Map(),
+      checkedIn: generation,
+    };
+    const current = entries.get(key);
+    if (!current || current.readSeq < readSeq) entries.set(key, entry);
+    byUrlPath.set(candidate.urlPath, key);
+    return entry;
+  }
+
+  /** Whether every file a rewritten entry depends on still has the hash it was built with. */
+  function depsValid(entry: Entry): boolean {
+    for (const dep of entry.deps) {
+      if (transforming.has(dep.key)) return false;
+      try {
+        if (entrySync(dep.candidate, dep.key, dep.candidate.urlPath).hash !== dep.hash) return false;
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The cached entry, if it may be reused without reading the file; `null` if the file is gone. */
+  function reusable(entry: Entry | undefined, st: fs.Stats | undefined): Entry | undefined {
+    if (!entry || !st) return undefined;
+    if (!sameIdentity(entry.identity, st) || !depsValid(entry)) return undefined;
+    entry.checkedIn = generation;
+    counters.hits++;
+    return entry;
+  }
+
+  function entrySync(candidate: Candidate, key: string, url: unknown): Entry {
+    const cached = entries.get(key);
+    if (cached && once && cached.checkedIn === generation) {
+      counters.hits++;
+      return cached;
+    }
+    if (cached && cached.trusted) {
+      counters.stats++;
+      const st = fs.statSync(candidate.file, { throwIfNoEntry: false });
+      const hit = reusable(cached, st);
+      if (hit) return hit;
+      if (!st) {
+        entries.delete(key);
+        throw fileError(url, candidate.file, Object.assign(new Error("ENOENT"), { code: "ENOENT" }));
+      }
+    }
+    const transformer = transformerFor(candidate);
+    const readSeq = ++seq;
+    return store(candidate, key, readFileSync(candidate.file, url, [algorithm], !!transformer), readSeq, transformer);
+  }
+
+  function statAsync(file: string): Promise<fs.Stats | undefined> {
+    return new Promise((ok) => fs.stat(file, (e, st) => ok(e ? undefined : st)));
+  }
+
+  async function entryAsync(candidate: Candidate, key: string, url: unknown, callSeq: number): Promise<Entry> {
+    const cached = entries.get(key);
+    if (cached && once && cached.checkedIn === generation) {
+      counters.hits++;
+      return cached;
+    }
+    if (cached && cached.trusted) {
+      counters.stats++;
+      const st = await statAsync(candidate.file);
+      const again = entries.get(key);
+      const hit = reusable(again, st);
+      if (hit) return hit;
+    }
+    // Join a read only if it began after this call did: its bytes are then at least as new.
+    const running = inflight.get(key);
+    if (running && running.seq > callSeq) return running.promise;
+    const transformer = transformerFor(candidate);
+    const readSeq = ++seq;
+    const promise = readFileAsync(candidate.file, url, [algorithm], !!transformer).then(
+      (read) => store(candidate, key, read, readSeq, transformer),
+    );
+    inflight.set(key, { seq: readSeq, promise });
+    const done = () => {
+      if (inflight.get(key)?.promise === promise) inflight.delete(key);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  // ---- URL -> resolution --------------------------------------------------------------------
+
+  function missingOrThrow(error: unknown): Resolution {
+    if (error instanceof CacheBustError && error.code === "MISSING_FILE") return { kind: "missing", error };
+    throw error;
+  }
+
+  function resolveSync(url: unknown, from: string | undefined): Resolution {
+    const t = target(url, from);
+    if (!t) return { kind: "skip" };
+    let firstError: unknown;
+    for (const candidate of t.candidates) {
+      try {
+        return { kind: "file", parts: t.parts, entry: entrySync(candidate, keyOf(candidate), url) };
+      } catch (error) {
+        firstError ??= error;
+        if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
+      }
+    }
+    return missingOrThrow(firstError);
+  }
+
+  async function resolveAsync(url: unknown, from: string | undefined): Promise<Resolution> {
+    const callSeq = ++seq;
+    const t = target(url, from);
+    if (!t) return { kind: "skip" };
+    let firstError: unknown;
+    for (const candidate of t.candidates) {
+      try {
+        const key = keyOf(candidate);
+        return { kind: "file", parts: t.parts, entry: await entryAsync(candidate, key, url, callSeq) };
+      } catch (error) {
+        firstError ??= error;
+        if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
+      }
+    }
+    return missingOrThrow(firstError);
+  }
+
+  /** The busted spelling of a URL that resolved to `entry`. */
+  function render(parts: UrlParts, entry: Entry, param: string): string {
+    if (mode === "query") return joinUrl({ ...parts, query: setQueryParam(parts.query, param, entry.hash) });
+    const path = renameLastSegment(parts.path, (segment) => {
+      // `car.<old>.jpg` -> `car.<new>.jpg`: drop the fingerprint the URL already carries.
+      const plain = entry.candidate.unfingerprinted ? (unfingerprintName(segment, length)?.name ?? segment) : segment;
+      return fingerprintName(plain, entry.hash);
+    });
+    return joinUrl({ ...parts, path });
+  }
+
+  function onMissing(url: string, error: CacheBustError, policy: MissingPolicy): void {
+    counters.missing++;
+    if (policy === "error") throw error;
+    if (policy === "warn" && !warned.has(url)) {
+      warned.add(url);
+      opts.onWarning(error);
+    }
+  }
+
+  /** Busts a reference inside a file being rewritten, recording what the result depends on. */
+  function bustReference(ref: string, owner: Candidate, deps: Dependency[], missing: MissingPolicy | undefined): string {
+    const t = target(ref, owner.urlPath);
+    if (!t) return ref;
+    let firstError: unknown;
+    for (const candidate of t.candidates) {
+      const key = keyOf(candidate);
+      if (transforming.has(key)) return ref; // closes a cycle (a.css -> b.css -> a.css): left as written
+      try {
+        const entry = entrySync(candidate, key, ref);
+        deps.push({ key, candidate, hash: entry.hash });
+        return render(t.parts, entry, opts.param);
+      } catch (error) {
+        firstError ??= error;
+        if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
+      }
+    }
+    const resolution = missingOrThrow(firstError);
+    if (resolution.kind === "missing") onMissing(ref, resolution.error, missing ?? opts.missing);
+    return ref;
+  }
+
+  function memoKey(url: unknown, call: CallOptions): string | undefined {
+    if (!once || typeof url !== "string") return undefined;
+    const extra = call.param !== undefined || call.missing !== undefined ? `${call.param}\0${call.missing}\0` : "";
+    const absolute = url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47 && url.charCodeAt(1) !== 92;
+    return absolute ? extra + url : `${extra}${baseDirectory(call.from)}\0${url}`;
+  }
+
+  function answer(url: unknown, call: CallOptions, resolution: Resolution, key: string | undefined) {
+    let result: { url: string; hash: string | undefined };
+    if (resolution.kind === "skip") {
+      counters.skipped++;
+      result = { url: url as string, hash: undefined };
+    } else if (resolution.kind === "missing") {
+      onMissing(url as string, resolution.error, call.missing ?? opts.missing);
+      result = { url: url as string, hash: undefined };
+    } else {
+      result = { url: render(resolution.parts, resolution.entry, call.param ?? opts.param), hash: resolution.entry.hash };
+    }
+    if (key !== undefined) memo.set(key, result);
+    return result;
+  }
+
+  function bustSync(url: unknown, from: unknown) {
+    const call = callOptions(from);
+    const key = memoKey(url, call);
+    if (key !== undefined) {
+      const hit = memo.get(key);
+      if (hit) {
+        counters.hits++;
+        return hit;
+      }
+    }
+    return answer(url, call, resolveSync(url, call.from), key);
+  }
+
+  async function bustAsync(url: unknown, from: unknown) {
+    const call = callOptions(from);
+    const key = memoKey(url, call);
+    if (key !== undefined) {
+      const hit = memo.get(key);
+      if (hit) {
+        counters.hits++;
+        return hit;
+      }
+    }
+    return answer(url, call, await resolveAsync(url, call.from), key);
+  }
+
+  function integrity(url: string, integrityAlgorithm = "sha384", from?: string | CallOptions): string | undefined {
+    if (!SRI_ALGORITHMS.includes(integrityAlgorithm)) {
+      throw new CacheBustError("BAD_ARGUMENT", `cache-bust: integrity algorithm must be one of ${SRI_ALGORITHMS.join(", ")}, got ${JSON.stringify(integrityAlgorithm)}`, { url });
+    }
+    const call = callOptions(from);
+    // A second read might see a newer file than the one hashed: retry until both agree.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const resolution = resolveSync(url, call.from);
+      if (resolution.kind !== "file") {
+        answer(url, call, resolution, undefined);
+        return undefined;
+      }
+      const { entry } = resolution;
+      const known = entry.integrity.get(integrityAlgorithm);
+      if (known) return known;
+      let digest: Buffer;
+      if (entry.content) {
+        digest = digestBytes([integrityAlgorithm], entry.content)[integrityAlgorithm] as Buffer;
+      } else {
+        const read = readFileSync(entry.candidate.file, url, [algorithm, integrityAlgorithm], false);
+        if (toHex(read.digests[algorithm] as Buffer, length) !== entry.rawHash || !sameIdentity(entry.identity, read.identity)) {
+          entries.delete(entry.key);
+          continue;
+        }
+        digest = read.digests[integrityAlgorithm] as Buffer;
+      }
+      const value = `${integrityAlgorithm}-${digest.toString("base64")}`;
+      entry.integrity.set(integrityAlgorithm, value);
+      return value;
+    }
+    throw new CacheBustError("NOT_A_FILE", `cache-bust: URL ${showUrl(url)} kept changing while its integrity was computed`, { url });
+  }
+
+  function list(): BustedFile[] {
+    const out: BustedFile[] = [];
+    for (const [urlPath, key] of [...byUrlPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const entry = entries.get(key);
+      if (!entry) continue;
+      const fingerprinted = renameLastSegment(urlPath, (name) => fingerprintName(name, entry.hash));
+      out.push({
+        urlPath,
+        file: entry.candidate.file,
+        hash: entry.hash,
+        busted: mode === "query" ? `${encodePath(urlPath)}?${setQueryParam(undefined, opts.param, entry.hash)}` : encodePath(fingerprinted),
+        fingerprinted,
+        ...(entry.content ? { content: entry.content } : {}),
+      });
+    }
+    return out;
+  }
+
+  const buster: CacheBuster & { [CACHE_BUSTER]: true } = {
+    [CACHE_BUSTER]: true,
+    options: opts,
+    url: (url, from) => bustSync(url, from).url,
+    urlAsync: async (url, from) => (await bustAsync(url, from)).url,
+    hash: (url, from) => bustSync(url, from).hash,
+    hashAsync: async (url, from) => (await bustAsync(url, from)).hash,
+    integrity,
+    manifest() {
+      const out: Record<string, string> = {};
+      for (const file of list()) out[file.urlPath] = file.hash;
+      return out;
+    },
+    entries: list,
+    stats: () => ({ ...counters }),
+    refresh() {
+      generation++;
+      memo.clear();
+      warned.clear();
+    },
+    clear() {
+      generation++;
+      entries.clear();
+      byUrlPath.clear();
+      inflight.clear();
+      memo.clear();
+      warned.clear();
+    },
+    async emit(outDir: string) {
+      if (mode !== "path") {
+        throw new CacheBustError("BAD_ARGUMENT", `cache-bust: emit() writes fingerprinted file names, which needs mode: "path"`);
+      }
+      return emitFiles(list(), outDir, opts, (file) => opts.onWarning(file));
+    },
+  };
+  return buster;
+}
+
+/** Whether `value` is a CacheBuster, also one made by another copy of this package. */
+export function isCacheBuster(value: unknown): value is CacheBuster {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[CACHE_BUSTER] === true;
+}

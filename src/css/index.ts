@@ -1,0 +1,2 @@
+// Placeholder: transitive CSS busting is being written.
+export {};

@@ -1,0 +1,52 @@
+/** Why a URL could not be busted. */
+export type CacheBustErrorCode =
+  | "MISSING_FILE"
+  | "OUTSIDE_ROOT"
+  | "NOT_A_FILE"
+  | "BAD_URL"
+  | "BAD_ARGUMENT";
+
+/** Details carried by a {@link CacheBustError}. */
+export interface CacheBustErrorDetails {
+  /** The URL as the caller gave it. */
+  url?: unknown;
+  /** The file path that was tried, when one was. */
+  file?: string;
+  /** The underlying error (e.g. from `node:fs`). */
+  cause?: unknown;
+}
+
+/**
+ * The error every cache-bust failure is: compare `code`, never the message.
+ *
+ * @example
+ * try { buster.url("/nope.css") } catch (e) { if (e instanceof CacheBustError && e.code === "MISSING_FILE") ... }
+ */
+export class CacheBustError extends Error {
+  readonly code: CacheBustErrorCode;
+  readonly url: unknown;
+  readonly file: string | undefined;
+
+  constructor(code: CacheBustErrorCode, message: string, details: CacheBustErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "CacheBustError";
+    this.code = code;
+    this.url = details.url;
+    this.file = details.file;
+  }
+}
+
+/** Whether `value` is a CacheBustError, also one made by another copy of this package (ESM vs CJS). */
+export function isCacheBustError(value: unknown): value is CacheBustError {
+  return (
+    value instanceof CacheBustError ||
+    (value instanceof Error && value.name === "CacheBustError" && typeof (value as CacheBustError).code === "string")
+  );
+}
+
+/** Shows a URL in a message: quoted, control characters escaped, long ones shortened. */
+export function showUrl(url: unknown): string {
+  if (typeof url !== "string") return `a ${url === null ? "null" : typeof url} (${String(url).slice(0, 40)})`;
+  const shown = JSON.stringify(url.length > 200 ? `${url.slice(0, 200)}…` : url);
+  return shown;
+}

@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import { CacheBustError } from "./errors.js";
+import type { CacheBustOptions, ResolvedOptions } from "./types.js";
+
+const KNOWN = new Set([
+  "root", "roots", "mode", "param", "algorithm", "length", "missing", "trustAfterMs", "validate",
+  "onWarning", "transformers",
+]);
+
+function bad(message: string): CacheBustError {
+  return new CacheBustError("BAD_ARGUMENT", `cache-bust: ${message}`);
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw bad(`option "${name}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+/**
+ * Checks options and fills in defaults; relative directories resolve against the working
+ * directory. Throws `BAD_ARGUMENT` naming the option at fault.
+ *
+ * @example
+ * resolveOptions({ root: "public" }).roots // [{ prefix: "/", dir: "<cwd>/public" }]
+ */
+export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly string[] = []): ResolvedOptions {
+  if (options === null || typeof options !== "object") throw bad(`options must be an object, got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key) && !ignore.includes(key)) throw bad(`unknown option "${key}"`);
+  }
+  const algorithm = options.algorithm ?? "sha256";
+  let digestLength: number;
+  try {
+    digestLength = createHash(algorithm).digest("hex").length;
+  } catch {
+    throw bad(`option "algorithm": node:crypto does not know ${JSON.stringify(algorithm)}`);
+  }
+  const length = options.length ?? 10;
+  if (!Number.isInteger(length) || length < 1 || length > digestLength) {
+    throw bad(`option "length" must be a whole number from 1 to ${digestLength} for ${algorithm}, got ${JSON.stringify(length)}`);
+  }
+  const param = options.param ?? "v";
+  if (typeof param !== "string" || param === "" || /[&#=\s]/.test(param)) {
+    throw bad(`option "param" must be a non-empty string without &, #, = or spaces, got ${JSON.stringify(param)}`);
+  }
+  const trustAfterMs = options.trustAfterMs ?? 3000;
+  if (typeof trustAfterMs !== "number" || !(trustAfterMs >= 0)) {
+    throw bad(`option "trustAfterMs" must be a number of milliseconds >= 0, got ${JSON.stringify(trustAfterMs)}`);
+  }
+  if (options.onWarning !== undefined && typeof options.onWarning !== "function") {
+    throw bad(`option "onWarning" must be a function`);
+  }
+  const transformers = options.transformers ?? [];
+  if (!Array.isArray(transformers) || transformers.some((t) => typeof t?.test !== "function" || typeof t?.transform !== "function")) {
+    throw bad(`option "transformers" must be an array of { name, test(), transform() }`);
+  }
+  return {
+    roots: resolveRoots(options.root, options.roots),
+    mode: oneOf("mode", options.mode, ["query", "path"], "query"),
+    param,
+    algorithm,
+    length,
+    missing: oneOf("missing", options.missing, ["error", "warn", "ignore"], "error"),
+    trustAfterMs,
+    validate: oneOf("validate", options.validate, ["always", "once"], "always"),
+    onWarning: options.onWarning ?? ((error) => console.warn(error.message)),
+    transformers,
+  };
+}
+
+/**
+ * Turns `root` and `roots` into a list of URL prefixes (each ending in `/`) and absolute
+ * directories, longest prefix first. `/` maps to `root`, or the working directory.
+ *
+ * @example
+ * resolveRoots(undefined, { "/static": "assets" }) // [{ prefix: "/static/", dir: "<cwd>/assets" }, { prefix: "/", dir: "<cwd>" }]
+ */
+export function resolveRoots(root: unknown, roots: unknown): Array<{ prefix: string; dir: string }> {
+  if (root !== undefined && (typeof root !== "string" || root === "")) {
+    throw bad(`option "root" must be a directory path, got ${JSON.stringify(root)}`);
+  }
+  if (roots !== undefined && (roots === null || typeof roots !== "object" || Array.isArray(roots))) {
+    throw bad(`option "roots" must be an object such as { "/static/": "assets" }`);
+  }
+  const out = new Map<string, string>();
+  for (const [key, dir] of Object.entries((roots ?? {}) as Record<string, unknown>)) {
+    if (!key.startsWith("/") || key.includes("\\") || key.split("/").some((s) => s === "." || s === "..")) {
+      throw bad(`option "roots": the key ${JSON.stringify(key)} must be a URL path starting with "/"`);
+    }
+    if (typeof dir !== "string" || dir === "") {
+      throw bad(`option "roots": the directory for ${JSON.stringify(key)} must be a path, got ${JSON.stringify(dir)}`);
+    }
+    const prefix = key.endsWith("/") ? key : `${key}/`;
+    if (prefix === "/" && root !== undefined) {
+      throw bad(`give either option "root" or a "/" key in "roots", not both`);
+    }
+    if (out.has(prefix)) throw bad(`option "roots" names ${JSON.stringify(prefix)} twice`);
+    out.set(prefix, resolve(dir));
+  }
+  if (!out.has("/")) out.set("/", resolve((root as string | undefined) ?? process.cwd()));
+  return [...out].map(([prefix, dir]) => ({ prefix, dir })).sort((a, b) => b.prefix.length - a.prefix.length);
+}

@@ -1,0 +1,180 @@
+import { createHash, hash as oneShotHash } from "node:crypto";
+import * as fs from "node:fs";
+import { CacheBustError, showUrl } from "./errors.js";
+
+/** What identifies one version of a file without reading it. */
+export interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  dev: number;
+}
+
+/** The outcome of reading a file once: its digests and what it was while being read. */
+export interface FileRead {
+  identity: FileIdentity;
+  /** `Date.now()` just before the file was opened. */
+  readStartedAt: number;
+  /** Raw digest per algorithm asked for. */
+  digests: Record<string, Buffer>;
+  /** The bytes, when asked to keep them. */
+  bytes?: Buffer;
+  /** Number of bytes read. */
+  size: number;
+}
+
+/** Reads are done in chunks of this size, so memory stays bounded for any file size. */
+export const CHUNK_SIZE = 1 << 20;
+
+// O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer.
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/** The identity fields of a `Stats`. */
+export function identityOf(st: fs.Stats): FileIdentity {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+}
+
+/** Whether a `Stats` (or another identity) still describes the file version `id` was taken from. */
+export function sameIdentity(id: FileIdentity, st: FileIdentity): boolean {
+  return id.size === st.size && id.mtimeMs === st.mtimeMs && id.ctimeMs === st.ctimeMs && id.ino === st.ino && id.dev === st.dev;
+}
+
+/** Turns an `fs` error (or a non-regular file) into a `CacheBustError` naming URL and file. */
+export function fileError(url: unknown, file: string, error: NodeJS.ErrnoException | "not-a-file"): CacheBustError {
+  const shown = showUrl(url);
+  if (error === "not-a-file") {
+    return new CacheBustError("NOT_A_FILE", `cache-bust: URL ${shown} resolves to ${file}, which is not a regular file`, { url, file });
+  }
+  switch (error.code) {
+    case "ENOENT":
+    case "ENOTDIR":
+      return new CacheBustError("MISSING_FILE", `cache-bust: no file for URL ${shown}: ${file} does not exist`, { url, file, cause: error });
+    case "ENAMETOOLONG":
+      return new CacheBustError("BAD_URL", `cache-bust: URL ${shown} is too long for a file name: ${file}`, { url, file, cause: error });
+    default:
+      return new CacheBustError("NOT_A_FILE", `cache-bust: URL ${shown} resolves to ${file}, which cannot be read (${error.code ?? error.message})`, { url, file, cause: error });
+  }
+}
+
+function digestsOf(algorithms: readonly string[], data: Buffer): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const algorithm of algorithms) {
+    out[algorithm] = typeof oneShotHash === "function"
+      ? (oneShotHash(algorithm, data, "buffer") as unknown as Buffer)
+      : createHash(algorithm).update(data).digest();
+  }
+  return out;
+}
+
+/** Digests of in-memory bytes, the same shape as a file read's. */
+export function digestBytes(algorithms: readonly string[], data: Buffer): Record<string, Buffer> {
+  return digestsOf(algorithms, data);
+}
+
+/**
+ * Opens, checks and digests a regular file synchronously, in bounded memory. Throws
+ * `MISSING_FILE` / `NOT_A_FILE`; never blocks on a FIFO or device.
+ */
+export function readFileSync(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean): FileRead {
+  const readStartedAt = Date.now();
+  let fd: number;
+  try {
+    fd = fs.openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    throw fileError(url, file, error as NodeJS.ErrnoException);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw fileError(url, file, "not-a-file");
+    const identity = identityOf(st);
+    // Small files: one read, one-shot digests. Reading one byte more than the size tells
+    // whether the file grew while we looked.
+    if (st.size < CHUNK_SIZE) {
+      const buffer = Buffer.allocUnsafe(st.size + 1);
+      let filled = 0;
+      let n: number;
+      while (filled < buffer.length && (n = fs.readSync(fd, buffer, filled, buffer.length - filled, null)) > 0) filled += n;
+      if (filled <= st.size) {
+        const data = buffer.subarray(0, filled);
+        return { identity, readStartedAt, digests: digestsOf(algorithms, data), bytes: keepBytes ? data : undefined, size: filled };
+      }
+      return streamSync(fd, identity, readStartedAt, algorithms, keepBytes, buffer.subarray(0, filled));
+    }
+    return streamSync(fd, identity, readStartedAt, algorithms, keepBytes, Buffer.alloc(0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function streamSync(fd: number, identity: FileIdentity, readStartedAt: number, algorithms: readonly string[], keepBytes: boolean, head: Buffer): FileRead {
+  const hashes = algorithms.map((a) => createHash(a));
+  const kept: Buffer[] = [];
+  const take = (chunk: Buffer) => {
+    for (const h of hashes) h.update(chunk);
+    if (keepBytes) kept.push(Buffer.from(chunk));
+  };
+  let size = head.length;
+  if (head.length > 0) take(head);
+  const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+  let n: number;
+  while ((n = fs.readSync(fd, chunk, 0, CHUNK_SIZE, null)) > 0) {
+    size += n;
+    take(chunk.subarray(0, n));
+  }
+  const digests: Record<string, Buffer> = {};
+  algorithms.forEach((a, i) => (digests[a] = (hashes[i] as ReturnType<typeof createHash>).digest()));
+  return { identity, readStartedAt, digests, bytes: keepBytes ? Buffer.concat(kept) : undefined, size };
+}
+
+const openAsync = (file: string) => new Promise<number>((ok, fail) => fs.open(file, OPEN_FLAGS, (e, fd) => (e ? fail(e) : ok(fd))));
+const fstatAsync = (fd: number) => new Promise<fs.Stats>((ok, fail) => fs.fstat(fd, (e, st) => (e ? fail(e) : ok(st))));
+const readAsync = (fd: number, buffer: Buffer, offset: number, length: number) =>
+  new Promise<number>((ok, fail) => fs.read(fd, buffer, offset, length, null, (e, n) => (e ? fail(e) : ok(n))));
+const closeAsync = (fd: number) => new Promise<void>((ok) => fs.close(fd, () => ok()));
+
+/** The same as {@link readFileSync}, without blocking the event loop. */
+export async function readFileAsync(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean): Promise<FileRead> {
+  const readStartedAt = Date.now();
+  let fd: number;
+  try {
+    fd = await openAsync(file);
+  } catch (error) {
+    throw fileError(url, file, error as NodeJS.ErrnoException);
+  }
+  try {
+    const st = await fstatAsync(fd);
+    if (!st.isFile()) throw fileError(url, file, "not-a-file");
+    const identity = identityOf(st);
+    const buffer = Buffer.allocUnsafe(Math.min(st.size + 1, CHUNK_SIZE));
+    // Created only once the buffer overflows: a big file, or a small one that grew.
+    let hashes: ReturnType<typeof createHash>[] | undefined;
+    const kept: Buffer[] = [];
+    const stream = (chunk: Buffer) => {
+      hashes ??= algorithms.map((a) => createHash(a));
+      for (const h of hashes) h.update(chunk);
+      if (keepBytes) kept.push(Buffer.from(chunk));
+    };
+    let size = 0;
+    let filled = 0;
+    let n: number;
+    while ((n = await readAsync(fd, buffer, filled, buffer.length - filled)) > 0) {
+      filled += n;
+      size += n;
+      if (filled === buffer.length) {
+        stream(buffer.subarray(0, filled));
+        filled = 0;
+      }
+    }
+    const rest = buffer.subarray(0, filled);
+    if (!hashes) {
+      return { identity, readStartedAt, digests: digestsOf(algorithms, rest), bytes: keepBytes ? Buffer.from(rest) : undefined, size };
+    }
+    if (rest.length > 0) stream(rest);
+    const digests: Record<string, Buffer> = {};
+    algorithms.forEach((a, i) => (digests[a] = hashes![i]!.digest()));
+    return { identity, readStartedAt, digests, bytes: keepBytes ? Buffer.concat(kept) : undefined, size };
+  } finally {
+    await closeAsync(fd);
+  }
+}

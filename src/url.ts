@@ -1,0 +1,166 @@
+import { CacheBustError, showUrl } from "./errors.js";
+
+/** Longest local URL (in characters) that is looked up; longer ones are `BAD_URL`. */
+export const MAX_URL_LENGTH = 8192;
+
+/** A URL taken apart, keeping the caller's spelling of every part. */
+export interface UrlParts {
+  /** Whitespace before the URL, kept as written (browsers ignore it). */
+  lead: string;
+  /** The path as written, still percent-encoded: `/img/my%20car.jpg` or `car.jpg`. */
+  path: string;
+  /** The query without its `?`, or `undefined` when the URL has no `?`. */
+  query: string | undefined;
+  /** The fragment without its `#`, or `undefined` when the URL has no `#`. */
+  fragment: string | undefined;
+  /** Whitespace after the URL, kept as written. */
+  trail: string;
+}
+
+const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+
+/**
+ * Splits a URL into path, query and fragment, or returns `undefined` for a URL that is left
+ * exactly as given: one with a scheme (`https:`, `data:`...), protocol-relative (`//host/x`),
+ * fragment-only (`#x`), query-only (`?x`) or blank.
+ *
+ * @example
+ * splitUrl("/a.css?x=1#top") // { lead: "", path: "/a.css", query: "x=1", fragment: "top", trail: "" }
+ * splitUrl("https://cdn.example/a.css") // undefined
+ */
+export function splitUrl(url: string): UrlParts | undefined {
+  const start = url.length - url.trimStart().length;
+  const end = url.trimEnd().length;
+  if (end <= start) return undefined;
+  const body = url.slice(start, end);
+  if (SCHEME.test(body)) return undefined;
+  const c0 = body[0];
+  const c1 = body[1];
+  // Browsers read `\` as `/` in http(s) URLs, so `/\host` is protocol-relative too.
+  if ((c0 === "/" || c0 === "\\") && (c1 === "/" || c1 === "\\")) return undefined;
+  if (c0 === "#" || c0 === "?") return undefined;
+  const hashAt = body.indexOf("#");
+  const beforeHash = hashAt < 0 ? body : body.slice(0, hashAt);
+  const queryAt = beforeHash.indexOf("?");
+  return {
+    lead: url.slice(0, start),
+    path: queryAt < 0 ? beforeHash : beforeHash.slice(0, queryAt),
+    query: queryAt < 0 ? undefined : beforeHash.slice(queryAt + 1),
+    fragment: hashAt < 0 ? undefined : body.slice(hashAt + 1),
+    trail: url.slice(end),
+  };
+}
+
+/** Puts parts back together: the inverse of {@link splitUrl}. */
+export function joinUrl(parts: UrlParts): string {
+  let out = parts.lead + parts.path;
+  if (parts.query !== undefined) out += `?${parts.query}`;
+  if (parts.fragment !== undefined) out += `#${parts.fragment}`;
+  return out + parts.trail;
+}
+
+/**
+ * The directory part of a page URL, the base that relative URLs resolve against.
+ *
+ * @example
+ * baseDirectory("/blog/post/") // "/blog/post/"
+ * baseDirectory("/blog/post.html?x#y") // "/blog/"
+ * baseDirectory(undefined) // "/"
+ */
+export function baseDirectory(from: string | undefined): string {
+  if (from === undefined || from === "") return "/";
+  let path = from;
+  const cut = path.search(/[?#]/);
+  if (cut >= 0) path = path.slice(0, cut);
+  const scheme = SCHEME.exec(path);
+  if (scheme || path.startsWith("//")) {
+    // A full page URL: only its path matters.
+    const rest = scheme ? path.slice(scheme[0].length) : path;
+    if (rest.startsWith("//")) {
+      const slash = rest.indexOf("/", 2);
+      path = slash < 0 ? "/" : rest.slice(slash);
+    } else {
+      path = rest;
+    }
+  }
+  if (!path.startsWith("/")) path = `/${path}`;
+  return path.slice(0, path.lastIndexOf("/") + 1);
+}
+
+/**
+ * Resolves a URL path (as written) to a decoded, normalised URL path: relative paths against
+ * `base`, percent-encoding decoded, `\` read as `/`, `.` and `..` segments resolved lexically.
+ * A trailing `/` is kept. Throws `BAD_URL` (malformed encoding, NUL, too long) and
+ * `OUTSIDE_ROOT` (a `..` above `/`, encoded or not).
+ *
+ * @example
+ * resolveUrlPath("../img/my%20car.jpg", "/blog/") // "/img/my car.jpg"
+ */
+export function resolveUrlPath(path: string, base: string, url: string): string {
+  if (path.length > MAX_URL_LENGTH) {
+    throw new CacheBustError("BAD_URL", `cache-bust: URL is too long (${path.length} characters): ${showUrl(url)}`, { url });
+  }
+  const joined = path.startsWith("/") || path.startsWith("\\") ? path : base + path;
+  let decoded: string;
+  try {
+    decoded = joined.includes("%") ? decodeURIComponent(joined) : joined;
+  } catch (cause) {
+    throw new CacheBustError("BAD_URL", `cache-bust: malformed percent-encoding in URL ${showUrl(url)}`, { url, cause });
+  }
+  if (decoded.includes("\0")) {
+    throw new CacheBustError("BAD_URL", `cache-bust: URL ${showUrl(url)} contains a NUL byte`, { url });
+  }
+  const segments = decoded.replace(/\\/g, "/").split("/");
+  const out: string[] = [];
+  for (const segment of segments) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (out.length === 0) {
+        throw new CacheBustError("OUTSIDE_ROOT", `cache-bust: URL ${showUrl(url)} leaves the root (resolved path ${JSON.stringify(decoded)})`, { url });
+      }
+      out.pop();
+      continue;
+    }
+    out.push(segment);
+  }
+  const last = segments[segments.length - 1];
+  const directory = out.length > 0 && (last === "" || last === "." || last === "..");
+  return `/${out.join("/")}${directory ? "/" : ""}`;
+}
+
+/**
+ * Sets `key=value` in a query string, replacing an existing `key` (the first one in place,
+ * dropping repeats) and keeping every other parameter exactly as written.
+ *
+ * @example
+ * setQueryParam("x=1&v=old", "v", "abc") // "x=1&v=abc"
+ * setQueryParam(undefined, "v", "abc") // "v=abc"
+ */
+export function setQueryParam(query: string | undefined, key: string, value: string): string {
+  const pair = `${encodeURIComponent(key)}=${value}`;
+  if (query === undefined || query === "") return pair;
+  const pieces = query.split("&");
+  const out: string[] = [];
+  let replaced = false;
+  for (const piece of pieces) {
+    if (paramName(piece) === key) {
+      if (!replaced) out.push(pair);
+      replaced = true;
+    } else {
+      out.push(piece);
+    }
+  }
+  if (!replaced) out.push(pair);
+  return out.join("&");
+}
+
+function paramName(piece: string): string {
+  const eq = piece.indexOf("=");
+  const raw = eq < 0 ? piece : piece.slice(0, eq);
+  if (!raw.includes("%") && !raw.includes("+")) return raw;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw;
+  }
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from "tsup";
+
+// One build, two formats: `.js`/`.d.ts` for `import`, `.cjs`/`.d.cts` for `require`.
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    nunjucks: "adapters/nunjucks.ts",
+    handlebars: "adapters/handlebars.ts",
+    liquid: "adapters/liquid.ts",
+    eleventy: "adapters/eleventy.ts",
+    css: "src/css/index.ts",
+    cli: "src/cli/index.ts",
+  },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  target: "node20",
+  platform: "node",
+  splitting: true,
+  sourcemap: false,
+  // Engines are peer dependencies: never bundle them.
+  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss", "postcss-value-parser", "parse5"],
+});
