@@ -13,7 +13,8 @@ export default defineConfig({
   },
   format: ["esm", "cjs"],
   dts: true,
-  clean: true,
+  // Not cleaned: several builds may run side by side while tests read dist/.
+  clean: false,
   target: "node20",
   platform: "node",
   splitting: true,
