@@ -74,13 +74,14 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const opts = resolveOptions(options);
   const { algorithm, length, trustAfterMs, mode } = opts;
   const once = opts.validate === "once";
+  const rootDir = (opts.roots.find((r) => r.prefix === "/") as { dir: string }).dir;
 
   /** Hashed versions, by file (and URL path, for rewritten files). */
   const entries = new Map<string, Entry>();
   /** Resolved URL path -> entry key, for `manifest()` and `entries()`. */
   const byUrlPath = new Map<string, string>();
-  /** Reads under way, shared by concurrent async calls that began before them. */
-  const inflight = new Map<string, { seq: number; promise: Promise<Entry> }>();
+  /** Reads about to start, shared by the async calls made before they open the file. */
+  const inflight = new Map<string, { started: boolean; promise: Promise<Entry> }>();
   /** With `validate: "once"`: answers of this generation, by URL and base directory. */
   const memo = new Map<string, { url: string; hash: string | undefined }>();
   /** Entries whose transformer is running: a reference back to one closes a cycle. */
@@ -102,7 +103,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     }
     const parts = splitUrl(url);
     if (!parts) return undefined;
-    const urlPath = resolveUrlPath(parts.path, baseDirectory(from), url);
+    const urlPath = resolveUrlPath(parts.path, baseDirectory(from), url, rootDir);
     return { parts, candidates: candidatesFor(urlPath, opts, url) };
   }
 
@@ -200,7 +201,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     return new Promise((ok) => fs.stat(file, (e, st) => ok(e ? undefined : st)));
   }
 
-  async function entryAsync(candidate: Candidate, key: string, url: unknown, callSeq: number): Promise<Entry> {
+  async function entryAsync(candidate: Candidate, key: string, url: unknown): Promise<Entry> {
     const cached = entries.get(key);
     if (cached && once && cached.checkedIn === generation) {
       counters.hits++;
@@ -213,20 +214,25 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       const hit = reusable(again, st);
       if (hit) return hit;
     }
-    // Join a read only if it began after this call did: its bytes are then at least as new.
+    // Join a read only while it has not opened the file yet: its bytes are then at least as
+    // new as this call. The open waits for a microtask, so that calls made together (in one
+    // synchronous run, e.g. Promise.all over a page's URLs) share a single read.
     const running = inflight.get(key);
-    if (running && running.seq > callSeq) return running.promise;
+    if (running && !running.started) return running.promise;
     const transformer = transformerFor(candidate);
     const readSeq = ++seq;
-    const promise = readFileAsync(candidate.file, url, [algorithm], !!transformer).then(
-      (read) => store(candidate, key, read, readSeq, transformer),
-    );
-    inflight.set(key, { seq: readSeq, promise });
-    const done = () => {
-      if (inflight.get(key)?.promise === promise) inflight.delete(key);
-    };
-    promise.then(done, done);
-    return promise;
+    const record = { started: false, promise: undefined as unknown as Promise<Entry> };
+    record.promise = (async () => {
+      await undefined;
+      record.started = true;
+      try {
+        return store(candidate, key, await readFileAsync(candidate.file, url, [algorithm], !!transformer), readSeq, transformer);
+      } finally {
+        if (inflight.get(key) === record) inflight.delete(key);
+      }
+    })();
+    inflight.set(key, record);
+    return record.promise;
   }
 
   // ---- URL -> resolution --------------------------------------------------------------------
@@ -252,14 +258,13 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   }
 
   async function resolveAsync(url: unknown, from: string | undefined): Promise<Resolution> {
-    const callSeq = ++seq;
     const t = target(url, from);
     if (!t) return { kind: "skip" };
     let firstError: unknown;
     for (const candidate of t.candidates) {
       try {
         const key = keyOf(candidate);
-        return { kind: "file", parts: t.parts, entry: await entryAsync(candidate, key, url, callSeq) };
+        return { kind: "file", parts: t.parts, entry: await entryAsync(candidate, key, url) };
       } catch (error) {
         firstError ??= error;
         if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;

@@ -91,12 +91,12 @@ export function baseDirectory(from: string | undefined): string {
  * Resolves a URL path (as written) to a decoded, normalised URL path: relative paths against
  * `base`, percent-encoding decoded, `\` read as `/`, `.` and `..` segments resolved lexically.
  * A trailing `/` is kept. Throws `BAD_URL` (malformed encoding, NUL, too long) and
- * `OUTSIDE_ROOT` (a `..` above `/`, encoded or not).
+ * `OUTSIDE_ROOT` (a `..` above `/`, encoded or not); `root` only names the directory in that message.
  *
  * @example
  * resolveUrlPath("../img/my%20car.jpg", "/blog/") // "/img/my car.jpg"
  */
-export function resolveUrlPath(path: string, base: string, url: string): string {
+export function resolveUrlPath(path: string, base: string, url: string, root?: string): string {
   if (path.length > MAX_URL_LENGTH) {
     throw new CacheBustError("BAD_URL", `cache-bust: URL is too long (${path.length} characters): ${showUrl(url)}`, { url });
   }
@@ -116,7 +116,13 @@ export function resolveUrlPath(path: string, base: string, url: string): string 
     if (segment === "" || segment === ".") continue;
     if (segment === "..") {
       if (out.length === 0) {
-        throw new CacheBustError("OUTSIDE_ROOT", `cache-bust: URL ${showUrl(url)} leaves the root (resolved path ${JSON.stringify(decoded)})`, { url });
+        const where = root === undefined ? "" : ` ${root}`;
+        const file = root === undefined ? undefined : `${root.replace(/[\\/]+$/, "")}${decoded.replace(/\\/g, "/")}`;
+        throw new CacheBustError(
+          "OUTSIDE_ROOT",
+          `cache-bust: URL ${showUrl(url)} leaves the root${where}${file ? ` (it would read ${file})` : ` (resolved path ${JSON.stringify(decoded)})`}`,
+          { url, file },
+        );
       }
       out.pop();
       continue;
