@@ -17,6 +17,7 @@ export default defineConfig({
   clean: false,
   target: "node20",
   platform: "node",
+  removeNodeProtocol: false,
   splitting: true,
   sourcemap: false,
   // Engines are peer dependencies: never bundle them.
