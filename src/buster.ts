@@ -42,7 +42,7 @@ interface Entry {
 type Resolution =
   | { kind: "skip" }
   | { kind: "missing"; error: CacheBustError }
-  | { kind: "file"; parts: UrlParts; entry: Entry };
+  | { kind: "file"; target: { parts: UrlParts; rendered?: { entry: Entry; param: string; url: string } }; entry: Entry };
 
 const SRI_ALGORITHMS = ["sha256", "sha384", "sha512"];
 
@@ -97,14 +97,35 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
 
   // ---- URL -> candidates ------------------------------------------------------------------
 
-  function target(url: unknown, from: string | undefined): { parts: UrlParts; candidates: Candidate[] } | undefined {
+  /** Where a URL points, as far as it can be known without the file system. */
+  interface Target {
+    parts: UrlParts;
+    candidates: Array<{ candidate: Candidate; key: string }>;
+    /** The last answer rendered for this target, reused while its entry is unchanged. */
+    rendered?: { entry: Entry; param: string; url: string };
+  }
+  /** Targets by URL and base directory: parsing is pure, so it is done once per spelling. */
+  const targets = new Map<string, Target | null>();
+  const MAX_TARGETS = 50_000;
+
+  function target(url: unknown, from: string | undefined): Target | undefined {
     if (typeof url !== "string") {
       throw new CacheBustError("BAD_ARGUMENT", `cache-bust: expected a URL string, got ${showUrl(url)}`, { url });
     }
+    const absolute = url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47 && url.charCodeAt(1) !== 92;
+    const base = absolute ? "/" : baseDirectory(from);
+    const memoKey = absolute ? url : `${base}\0${url}`;
+    const known = targets.get(memoKey);
+    if (known !== undefined) return known ?? undefined;
     const parts = splitUrl(url);
-    if (!parts) return undefined;
-    const urlPath = resolveUrlPath(parts.path, baseDirectory(from), url, rootDir);
-    return { parts, candidates: candidatesFor(urlPath, opts, url) };
+    let t: Target | null = null;
+    if (parts) {
+      const urlPath = resolveUrlPath(parts.path, base, url, rootDir);
+      t = { parts, candidates: candidatesFor(urlPath, opts, url).map((candidate) => ({ candidate, key: keyOf(candidate) })) };
+    }
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(memoKey, t);
+    return t ?? undefined;
   }
 
   // ---- entries: validate or (re)hash ------------------------------------------------------
@@ -246,9 +267,9 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     const t = target(url, from);
     if (!t) return { kind: "skip" };
     let firstError: unknown;
-    for (const candidate of t.candidates) {
+    for (const { candidate, key } of t.candidates) {
       try {
-        return { kind: "file", parts: t.parts, entry: entrySync(candidate, keyOf(candidate), url) };
+        return { kind: "file", target: t, entry: entrySync(candidate, key, url) };
       } catch (error) {
         firstError ??= error;
         if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
@@ -261,10 +282,9 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     const t = target(url, from);
     if (!t) return { kind: "skip" };
     let firstError: unknown;
-    for (const candidate of t.candidates) {
+    for (const { candidate, key } of t.candidates) {
       try {
-        const key = keyOf(candidate);
-        return { kind: "file", parts: t.parts, entry: await entryAsync(candidate, key, url) };
+        return { kind: "file", target: t, entry: await entryAsync(candidate, key, url) };
       } catch (error) {
         firstError ??= error;
         if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
@@ -298,8 +318,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     const t = target(ref, owner.urlPath);
     if (!t) return ref;
     let firstError: unknown;
-    for (const candidate of t.candidates) {
-      const key = keyOf(candidate);
+    for (const { candidate, key } of t.candidates) {
       if (transforming.has(key)) return ref; // closes a cycle (a.css -> b.css -> a.css): left as written
       try {
         const entry = entrySync(candidate, key, ref);
@@ -331,7 +350,12 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       onMissing(url as string, resolution.error, call.missing ?? opts.missing);
       result = { url: url as string, hash: undefined };
     } else {
-      result = { url: render(resolution.parts, resolution.entry, call.param ?? opts.param), hash: resolution.entry.hash };
+      const { target: t, entry } = resolution;
+      const param = call.param ?? opts.param;
+      const last = t.rendered;
+      const busted = last && last.entry === entry && last.param === param ? last.url : render(t.parts, entry, param);
+      t.rendered = { entry, param, url: busted };
+      result = { url: busted, hash: entry.hash };
     }
     if (key !== undefined) memo.set(key, result);
     return result;
@@ -436,6 +460,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     },
     clear() {
       generation++;
+      targets.clear();
       entries.clear();
       byUrlPath.clear();
       inflight.clear();
