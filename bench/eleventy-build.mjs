@@ -1,0 +1,45 @@
+// One Eleventy build of the synthetic site, in a fresh process (forked by eleventy.mjs).
+// Times everything a variant adds (loading its filter or the plugin, configuring, building),
+// but not loading Eleventy itself, which is the same for all variants.
+//
+//   node bench/eleventy-build.mjs <plain|identity|plugin|naive> <input> <output> [--passthrough]
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import Eleventy from "@11ty/eleventy";
+
+const [variant, input, output, ...flags] = process.argv.slice(2);
+const passthrough = flags.includes("--passthrough");
+
+const started = performance.now();
+let setup = () => {};
+if (variant === "identity") {
+  const { identity } = await import("./lib/baselines.mjs");
+  setup = (config) => config.addFilter("cache_bust", identity);
+} else if (variant === "naive") {
+  const { naiveBust } = await import("./lib/baselines.mjs");
+  setup = (config) => config.addFilter("cache_bust", naiveBust(input));
+} else if (variant === "plugin") {
+  const { distFile } = await import("./lib/load.mjs");
+  const { default: cacheBust } = await import(pathToFileURL(distFile("eleventy")).href);
+  setup = (config) => config.addPlugin(cacheBust);
+} else if (variant !== "plain") {
+  throw new Error(`unknown variant ${variant}`);
+}
+
+const eleventy = new Eleventy(input, output, {
+  quietMode: true,
+  // No config file (a falsy path skips them): the variant's callback is the whole configuration.
+  configPath: false,
+  config: (config) => {
+    setup(config);
+    if (passthrough) config.addPassthroughCopy({ [path.join(input, "assets")]: "assets" });
+  },
+});
+await eleventy.write();
+const ms = performance.now() - started;
+
+// A sample of the output, for the parent to check that the variants agree.
+const sample = fs.readFileSync(path.join(output, "pages", "p00000", "index.html"), "utf8");
+const pages = fs.readdirSync(path.join(output, "pages")).length;
+process.send({ ms, pages, sample });

@@ -1,0 +1,76 @@
+// Part 2: whole Eleventy builds of the synthetic site, one per fresh process, the variants
+// interleaved round by round (in rotated order), compared by paired ratios within each round.
+import { fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { urlsIn } from "./lib/baselines.mjs";
+import { median, pairedRatio, rotate } from "./lib/stats.mjs";
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "eleventy-build.mjs");
+
+/** Runs one build in a new Node process; resolves with its timing and a sample page. */
+function build(variant, input, output, passthrough) {
+  return new Promise((resolve, reject) => {
+    const args = [variant, input, output, ...(passthrough ? ["--passthrough"] : [])];
+    const child = fork(CHILD, args, { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    let stderr = "";
+    let result;
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("message", (m) => (result = m));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`bench: the ${variant} build failed (exit ${code}):\n${stderr.slice(-4000)}`));
+    });
+  });
+}
+
+/** The pairs reported, as [numerator, denominator]. */
+const PAIRS = [
+  ["identity", "plain"],
+  ["plugin", "plain"],
+  ["naive", "plain"],
+  ["plugin", "identity"],
+  ["naive", "identity"],
+];
+
+/**
+ * Runs part 2 on a site made by `generateSite`. `hasPlugin` is false while the plugin is not
+ * built yet (its rows then read "n/a").
+ */
+export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthrough, log }) {
+  const variants = ["plain", "identity", ...(hasPlugin ? ["plugin"] : []), "naive"];
+  const times = Object.fromEntries(variants.map((v) => [v, []]));
+  const samples = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of rotate(variants, r)) {
+      const input = variant === "plain" ? site.inputs.plain : site.inputs.filtered;
+      const output = path.join(workDir, `out-${variant}`);
+      fs.rmSync(output, { recursive: true, force: true });
+      const result = await build(variant, input, output, passthrough);
+      if (result.pages !== site.pages) throw new Error(`bench: the ${variant} build wrote ${result.pages} pages, expected ${site.pages}`);
+      times[variant].push(result.ms);
+      samples[variant] ??= urlsIn(result.sample);
+    }
+    log(`  round ${r + 1}/${rounds}: ${variants.map((v) => `${v} ${(times[v][r] / 1000).toFixed(2)} s`).join(", ")}`);
+  }
+  // The plugin must produce what hashing by hand produces, or its speed means nothing.
+  if (samples.plugin && JSON.stringify(samples.plugin) !== JSON.stringify(samples.naive)) {
+    throw new Error(`bench: plugin and naive builds disagree: ${samples.plugin.find((u, i) => u !== samples.naive[i])}`);
+  }
+  if (JSON.stringify(samples.identity) !== JSON.stringify(samples.plain)) throw new Error("bench: identity and plain builds disagree");
+  const ratios = {};
+  for (const [a, b] of PAIRS) if (times[a] && times[b]) ratios[`${a}/${b}`] = pairedRatio(times[a], times[b]);
+  return {
+    pages: site.pages,
+    refsPerPage: site.refsPerPage,
+    assets: site.assets.length,
+    assetBytes: site.assetBytes,
+    passthrough,
+    rounds,
+    builds: Object.fromEntries(variants.map((v) => [v, { ms: median(times[v]), runs: times[v] }])),
+    ratios,
+    sampleUrl: samples.plugin?.find((u) => u.includes("?")),
+  };
+}

@@ -1,0 +1,128 @@
+// `npm run bench`: measures, in one run, the cost of cache_bust per reference in each engine,
+// in whole Eleventy builds, and in the core; prints tables and writes the figures as JSON.
+//
+//   npm run bench                     full run (a few minutes)
+//   npm run bench -- --quick          a much shorter run (smaller site, fewer rounds)
+//   npm run bench -- --only engines,core     some parts only (engines, eleventy, core)
+//   other flags: --rounds N, --pages N, --passthrough, --no-build, --keep
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { benchCore } from "./core.mjs";
+import { benchEleventy } from "./eleventy.mjs";
+import { benchEngines } from "./engines.mjs";
+import { generateSite } from "./generate-site.mjs";
+import { planAssets, settle, warmPageCache, writeAssets, writeLargeFile } from "./lib/assets.mjs";
+import { ensureBuilt, loadPackage, repoRoot } from "./lib/load.mjs";
+import { coreTables, eleventyTable, enginesTable, targets } from "./lib/report.mjs";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    rounds: { type: "string" },
+    pages: { type: "string" },
+    passthrough: { type: "boolean", default: false },
+    "no-build": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const PARTS = ["engines", "eleventy", "core"];
+const only = flags.only ? flags.only.split(",").map((s) => s.trim()) : PARTS;
+for (const p of only) if (!PARTS.includes(p)) throw new Error(`bench: unknown part "${p}" (parts: ${PARTS.join(", ")})`);
+
+// Sizes and repetitions. Full: the sizes the issue asks for; quick: the same shapes, smaller.
+const plan = flags.quick
+  ? { microRounds: 1, microTime: 150, siteRounds: 2, pages: 300, largeMiB: 32 }
+  : { microRounds: 3, microTime: 600, siteRounds: 5, pages: 2000, largeMiB: 256 };
+if (flags.rounds) plan.microRounds = plan.siteRounds = Number(flags.rounds);
+if (flags.pages) plan.pages = Number(flags.pages);
+
+const log = (msg) => console.error(msg);
+const began = Date.now();
+
+if (!flags["no-build"]) ensureBuilt(log);
+const pkg = await loadPackage();
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "cache-bust-bench-"));
+const figures = {
+  date: new Date().toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+  environment: environment(),
+  plan,
+};
+try {
+  // ---- fixtures: written first, so that they are older than the freshness window when used.
+  log("writing fixtures...");
+  const assetsRoot = path.join(work, "assets-root");
+  const small = writeAssets(assetsRoot, planAssets({ count: 500, minKB: 1, maxKB: 50, seed: 1 }));
+  const smallWrittenAt = Date.now();
+  const largeFile = only.includes("core") ? writeLargeFile(path.join(work, "large", "large.bin"), plan.largeMiB * 2 ** 20) : undefined;
+  const site = only.includes("eleventy") ? generateSite(path.join(work, "site"), { pages: plan.pages }) : undefined;
+  warmPageCache([...small.assets.map((a) => a.file), ...(largeFile ? [largeFile] : [])]);
+  await settle(smallWrittenAt);
+
+  // 100 references spread over the kinds of asset, for the per-engine templates and the hits.
+  const hundred = small.assets.filter((_, i) => i % 5 === 0).slice(0, 100);
+
+  if (only.includes("engines")) {
+    log("part 1: per reference, per engine...");
+    figures.engines = await benchEngines({ pkg, root: assetsRoot, urls: hundred.map((a) => a.urlPath), rounds: plan.microRounds, time: plan.microTime, log });
+  }
+  if (only.includes("core")) {
+    log("part 3: the core...");
+    figures.core = await benchCore({ pkg, root: assetsRoot, small: small.assets, largeFile, hits: hundred, rounds: plan.microRounds, time: plan.microTime, log });
+  }
+  if (only.includes("eleventy")) {
+    log(`part 2: Eleventy builds, ${plan.pages} pages, ${plan.siteRounds} rounds...`);
+    figures.eleventy = await benchEleventy({ site, workDir: work, rounds: plan.siteRounds, hasPlugin: !!pkg.eleventyPlugin, passthrough: flags.passthrough, log });
+  }
+} finally {
+  if (flags.keep) log(`fixtures kept in ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}
+figures.environment.loadAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
+figures.seconds = Math.round((Date.now() - began) / 1000);
+
+// ---- report
+const sections = [];
+if (figures.engines) sections.push(`## Per reference, ${figures.engines.refsPerTemplate} references per template\n\n${enginesTable(figures.engines)}`);
+if (figures.eleventy) {
+  const e = figures.eleventy;
+  sections.push(
+    `## Eleventy build, ${e.pages} Nunjucks pages x ${e.refsPerPage} references, ${e.assets} assets (${(e.assetBytes / 1e6).toFixed(1)} MB), ${e.rounds} interleaved rounds\n\n${eleventyTable(e)}`,
+  );
+}
+if (figures.core) sections.push(`## Core\n\n${coreTables(figures.core)}`);
+const goal = targets(figures);
+figures.targets = goal.rows;
+sections.push(`## Targets (medians of paired ratios)\n\n${goal.text}`);
+const env = figures.environment;
+console.log(
+  `${sections.join("\n\n")}\n\n${figures.command} - Node ${env.node}, ${env.cpus} x ${env.cpu}, load ${env.loadBefore.join(" ")} -> ${env.loadAfter.join(" ")}, ${figures.seconds} s`,
+);
+
+const resultsDir = path.join(repoRoot, "bench", "results");
+fs.mkdirSync(resultsDir, { recursive: true });
+const json = JSON.stringify(figures, null, 2);
+const file = path.join(resultsDir, `bench-${figures.date.replace(/[:.]/g, "-")}.json`);
+fs.writeFileSync(file, json);
+fs.writeFileSync(path.join(resultsDir, "latest.json"), json);
+log(`figures written to ${path.relative(process.cwd(), file)}`);
+
+/** What the figures were measured on. */
+function environment() {
+  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" });
+  const cpus = os.cpus();
+  return {
+    node: process.versions.node,
+    platform: `${os.platform()} ${os.release()}`,
+    cpus: cpus.length,
+    cpu: cpus[0]?.model.trim() ?? "unknown",
+    commit: commit.status === 0 ? commit.stdout.trim() : undefined,
+    loadBefore: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
