@@ -1,2 +1,82 @@
-// Placeholder: transitive CSS busting is being written.
-export {};
+import { CacheBustError, isCacheBustError } from "../errors.js";
+import type { ContentTransformer, TransformContext } from "../types.js";
+import { lineLocator } from "./position.js";
+import { type LocatedReference, rewriteCss } from "./rewrite.js";
+
+export { rewriteCss } from "./rewrite.js";
+export type { BustReference, LocatedReference } from "./rewrite.js";
+export type { CssReference } from "./references.js";
+
+/** A reference in a stylesheet that could not be busted, and where it is. */
+export interface CssReferenceProblem {
+  /** The URL as the browser reads it from the stylesheet. */
+  url: string;
+  /** URL path of the stylesheet, e.g. `/css/site.css`. */
+  stylesheet: string;
+  /** Absolute path of the stylesheet. */
+  file: string;
+  /** 1-based line of the URL in the stylesheet. */
+  line: number;
+  /** 1-based column of the URL in the stylesheet. */
+  column: number;
+  /** Why: `MISSING_FILE`, `OUTSIDE_ROOT`, `NOT_A_FILE` or `BAD_URL` in `error.code`. */
+  error: CacheBustError;
+}
+
+/** Options of {@link cssTransformer}. */
+export interface CssTransformerOptions {
+  /** Which files are stylesheets (default: the URL path ends in `.css`). */
+  test?: (urlPath: string, file: string) => boolean;
+  /**
+   * Receives every reference that cannot be busted (missing file, outside the root...), which
+   * is then left as written. Without it, the buster's `missing` policy applies and any other
+   * error is thrown, its message naming the stylesheet, line and column.
+   */
+  onMissing?: (problem: CssReferenceProblem) => void;
+}
+
+const IS_CSS = /\.css$/i;
+
+function busterFor(source: string, ctx: TransformContext, onMissing: CssTransformerOptions["onMissing"]) {
+  let position: ReturnType<typeof lineLocator> | undefined;
+  const where = (offset: number) => (position ??= lineLocator(source))(offset);
+  return (ref: LocatedReference): string | undefined => {
+    try {
+      return ctx.bust(ref.url, onMissing ? { missing: "error" } : undefined);
+    } catch (error) {
+      if (!isCacheBustError(error)) throw error;
+      const { line, column } = where(ref.offset);
+      if (onMissing) {
+        onMissing({ url: ref.url, stylesheet: ctx.urlPath, file: ctx.file, line, column, error });
+        return undefined;
+      }
+      throw new CacheBustError(error.code, `${error.message} (referenced from ${ctx.file}:${line}:${column})`, {
+        url: error.url,
+        file: error.file,
+        cause: error,
+      });
+    }
+  };
+}
+
+/**
+ * The CSS hook for `createCacheBuster({ transformers })`: in every stylesheet it busts, the
+ * local URLs of `url()`, `@import` and `image-set()` are busted too (relative to the
+ * stylesheet), so the stylesheet's hash changes when a font or image it uses changes. Queries
+ * and fragments are kept, `data:` and external URLs left alone, every other byte kept.
+ *
+ * @example
+ * const buster = createCacheBuster({ root: "public", transformers: [cssTransformer()] });
+ * buster.url("/css/site.css"); // "/css/site.css?v=<hash of the rewritten text>"
+ */
+export function cssTransformer(options: CssTransformerOptions = {}): ContentTransformer {
+  const test = options.test ?? ((urlPath: string) => IS_CSS.test(urlPath));
+  const { onMissing } = options;
+  return {
+    name: "css",
+    test,
+    transform(source, ctx) {
+      return rewriteCss(source, busterFor(source, ctx, onMissing), ctx.file);
+    },
+  };
+}

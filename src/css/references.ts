@@ -1,0 +1,87 @@
+import valueParser from "postcss-value-parser";
+import { unescapeCss as unescapeRaw } from "./escape.js";
+
+/** A URL written in a CSS value, with where its text sits. */
+export interface CssReference {
+  /** Offset of the URL's text in the value (after an opening quote). */
+  start: number;
+  /** Offset just after the URL's text (before a closing quote). */
+  end: number;
+  /** The text as written, escapes and all. */
+  raw: string;
+  /** The URL a browser requests: `raw` with CSS escapes read. */
+  url: string;
+  /** `"` or `'` for a string, `""` for an unquoted `url()`. */
+  quote: string;
+}
+
+type Node = valueParser.Node;
+
+const IMAGE_SET = /^(?:-webkit-)?image-set$/i;
+
+function stringReference(value: string, node: valueParser.StringNode): CssReference {
+  const start = node.sourceIndex + 1;
+  const closed = !(node as { unclosed?: boolean }).unclosed;
+  const end = (node.sourceEndIndex ?? start + node.value.length) - (closed ? 1 : 0);
+  return fromText(value, start, end, node.quote);
+}
+
+function fromText(value: string, start: number, end: number, quote: string): CssReference {
+  const raw = value.slice(start, end);
+  return { start, end, raw, url: raw.includes("\\") ? unescapeRaw(raw) : raw, quote };
+}
+
+/** The reference a `url()` function node holds, if it holds one. */
+function urlReference(value: string, node: valueParser.FunctionNode): CssReference | undefined {
+  const inner = node.nodes.filter((n) => n.type !== "space" && n.type !== "comment");
+  const first = inner[0];
+  if (inner.length !== 1 || !first) return undefined;
+  if (first.type === "string") return stringReference(value, first);
+  if (first.type === "word") return fromText(value, first.sourceIndex, first.sourceEndIndex ?? first.sourceIndex + first.value.length, "");
+  return undefined;
+}
+
+function collect(value: string, nodes: Node[], inImageSet: boolean, out: CssReference[]): void {
+  for (const node of nodes) {
+    if (node.type === "string" && inImageSet) {
+      // In `image-set()`, a bare string is a URL (`image-set("a.png" 1x)`).
+      out.push(stringReference(value, node));
+    } else if (node.type === "function") {
+      const name = node.value.toLowerCase();
+      if (name === "url") {
+        const ref = urlReference(value, node);
+        if (ref) out.push(ref);
+      } else {
+        // Other strings (`local("Font")`, `format("woff2")`, `type("image/avif")`) are not URLs.
+        collect(value, node.nodes, IMAGE_SET.test(name), out);
+      }
+    }
+  }
+}
+
+/**
+ * The URLs in a CSS value (or a whole declaration list, such as a `style` attribute): every
+ * `url()`, and the strings of `image-set()`. Offsets are relative to `value`.
+ *
+ * @example
+ * findReferences('url(a.png) image-set("b.png" 1x)').map((r) => r.url) // ["a.png", "b.png"]
+ */
+export function findReferences(value: string): CssReference[] {
+  const out: CssReference[] = [];
+  collect(value, valueParser(value).nodes, false, out);
+  return out;
+}
+
+/**
+ * The URL an `@import` prelude names: its leading string or `url()`.
+ *
+ * @example
+ * findImport('"base.css" screen')?.url // "base.css"
+ */
+export function findImport(params: string): CssReference | undefined {
+  const first = valueParser(params).nodes.find((n) => n.type !== "space" && n.type !== "comment");
+  if (!first) return undefined;
+  if (first.type === "string") return stringReference(params, first);
+  if (first.type === "function" && first.value.toLowerCase() === "url") return urlReference(params, first);
+  return undefined;
+}
