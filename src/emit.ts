@@ -1,18 +1,27 @@
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { CacheBustError } from "./errors.js";
 import { fingerprintName, renameLastSegment } from "./fingerprint.js";
 import { readFileAsync } from "./read.js";
 import type { BustedFile, ResolvedOptions } from "./types.js";
 
-/** Writes `data` (or a copy of `source`) to `dest` through a temporary file and a rename. */
-async function writeAtomically(dest: string, data: Buffer | { copyOf: string }): Promise<string> {
+/** Temporary files are named so that a later run can recognise (and remove) leftovers. */
+export const TEMP_FILE = /^\.[0-9a-f]{12}\.cache-bust\.tmp$/;
+
+function tempNameIn(dir: string): string {
+  return join(dir, `.${randomBytes(6).toString("hex")}.cache-bust.tmp`);
+}
+
+/** Writes `data` (or a copy of `source`) to a new temporary file next to `dest`; returns its path. */
+async function writeTemp(dest: string, data: Buffer | string | { copyOf: string }, mode?: number): Promise<string> {
   await fsp.mkdir(dirname(dest), { recursive: true });
-  const temp = join(dirname(dest), `.${randomBytes(6).toString("hex")}.cache-bust.tmp`);
+  const temp = tempNameIn(dirname(dest));
   try {
-    if (Buffer.isBuffer(data)) await fsp.writeFile(temp, data);
-    else await fsp.copyFile(data.copyOf, temp);
+    if (typeof data === "string" || Buffer.isBuffer(data)) await fsp.writeFile(temp, data, { flag: "wx" });
+    else await fsp.copyFile(data.copyOf, temp, fs.constants.COPYFILE_EXCL);
+    if (mode !== undefined) await fsp.chmod(temp, mode & 0o7777);
     return temp;
   } catch (error) {
     await fsp.rm(temp, { force: true });
@@ -20,41 +29,105 @@ async function writeAtomically(dest: string, data: Buffer | { copyOf: string }):
   }
 }
 
+async function renameOrRemove(temp: string, dest: string): Promise<void> {
+  try {
+    await fsp.rename(temp, dest);
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Whether `dest` already holds exactly `data` (so rewriting it would change nothing). */
+async function holds(dest: string, data: Buffer): Promise<boolean> {
+  const st = await fsp.lstat(dest).catch(() => undefined);
+  if (!st?.isFile() || st.size !== data.length) return false;
+  return (await fsp.readFile(dest)).equals(data);
+}
+
 /**
- * Writes a fingerprinted copy of each file into `outDir` at its URL path. A copy is hashed
- * after it is written and named by that hash, so a file that changed since it was hashed is
- * never written under a stale name (it is reported through `warn` instead).
- * Returns the paths written.
+ * Replaces `dest` with `data` through a temporary file in the same directory and a rename, so
+ * that a reader (or an interruption) sees the old file or the new one, never half of one.
+ * Leaves `dest` untouched when it already holds `data`; returns whether it wrote.
+ *
+ * @example
+ * await writeFileAtomic("public/cache-bust.json", "{}\n"); // true
+ */
+export async function writeFileAtomic(dest: string, data: Buffer | string, options: { mode?: number } = {}): Promise<boolean> {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  if (await holds(dest, bytes)) return false;
+  await renameOrRemove(await writeTemp(dest, bytes, options.mode), dest);
+  return true;
+}
+
+function hashOf(read: { digests: Record<string, Buffer> }, options: ResolvedOptions): string {
+  return (read.digests[options.algorithm] as Buffer).toString("hex").slice(0, options.length);
+}
+
+/** Whether `dest` is a regular file whose bytes hash to `hash`. */
+async function alreadyThere(dest: string, hash: string, options: ResolvedOptions): Promise<boolean> {
+  const st = await fsp.lstat(dest).catch(() => undefined);
+  if (!st?.isFile()) return false;
+  try {
+    return hashOf(await readFileAsync(dest, dest, [options.algorithm], false), options) === hash;
+  } catch {
+    return false;
+  }
+}
+
+/** Extra controls of {@link emitFiles}, for the CLI. */
+export interface EmitControls {
+  /** Stops between files once aborted. */
+  signal?: AbortSignal;
+  /** Told about each copy: its path, and whether it was written (false: already there). */
+  onCopy?: (path: string, written: boolean) => void;
+}
+
+/**
+ * Writes a fingerprinted copy of each file into `outDir` at its URL path, atomically. A copy
+ * is hashed after it is written and named by that hash, so a file that changed since it was
+ * hashed is never written under a stale name (it is reported through `warn` instead). A copy
+ * that already exists with the right bytes is left alone, so a second run writes nothing.
+ * Returns the path of every copy, written now or already there.
  */
 export async function emitFiles(
-  files: BustedFile[],
+  files: readonly BustedFile[],
   outDir: string,
   options: ResolvedOptions,
   warn: (error: CacheBustError) => void,
+  controls: EmitControls = {},
 ): Promise<string[]> {
-  const written: string[] = [];
+  const { signal, onCopy } = controls;
+  const paths: string[] = [];
+  const done = (path: string, written: boolean) => {
+    paths.push(path);
+    onCopy?.(path, written);
+  };
   for (const file of files) {
+    if (signal?.aborted) break;
     const dest = join(outDir, file.fingerprinted);
     if (file.content) {
-      const temp = await writeAtomically(dest, file.content);
-      await fsp.rename(temp, dest);
-      written.push(dest);
+      done(dest, await writeFileAtomic(dest, file.content));
       continue;
     }
-    const temp = await writeAtomically(dest, { copyOf: file.file });
+    if (await alreadyThere(dest, file.hash, options)) {
+      done(dest, false);
+      continue;
+    }
+    const temp = await writeTemp(dest, { copyOf: file.file });
+    let actual = dest;
     try {
-      const read = await readFileAsync(temp, file.urlPath, [options.algorithm], false);
-      const hash = (read.digests[options.algorithm] as Buffer).toString("hex").slice(0, options.length);
-      const actual = hash === file.hash ? dest : join(outDir, renameLastSegment(file.urlPath, (n) => fingerprintName(n, hash)));
-      if (actual !== dest) {
-        warn(new CacheBustError("MISSING_FILE", `cache-bust: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${actual}, and pages built before the change still name ${dest}`, { url: file.urlPath, file: file.file }));
+      const hash = hashOf(await readFileAsync(temp, file.urlPath, [options.algorithm], false), options);
+      if (hash !== file.hash) {
+        actual = join(outDir, renameLastSegment(file.urlPath, (n) => fingerprintName(n, hash)));
+        warn(new CacheBustError("MISSING_FILE", `cache-bust: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${basename(actual)}, and pages built before the change still name ${dest}`, { url: file.urlPath, file: file.file }));
       }
-      await fsp.rename(temp, actual);
-      written.push(actual);
     } catch (error) {
       await fsp.rm(temp, { force: true });
       throw error;
     }
+    await renameOrRemove(temp, actual);
+    done(actual, true);
   }
-  return written;
+  return paths;
 }

@@ -1,13 +1,16 @@
 /**
  * Puts a fingerprint into a file name before its last extension; a name without one, or with
- * only a leading dot, gets it appended.
+ * only a leading dot, gets it appended. A name that already carries this very fingerprint
+ * where it would go is returned as it is (a file that is its own fingerprinted copy).
  *
  * @example
  * fingerprintName("car.jpg", "3f2a9c1b0d") // "car.3f2a9c1b0d.jpg"
  * fingerprintName("x.tar.gz", "3f2a9c1b0d") // "x.tar.3f2a9c1b0d.gz"
  * fingerprintName("LICENSE", "3f2a9c1b0d") // "LICENSE.3f2a9c1b0d"
+ * fingerprintName("car.3f2a9c1b0d.jpg", "3f2a9c1b0d") // "car.3f2a9c1b0d.jpg"
  */
 export function fingerprintName(name: string, hash: string): string {
+  if (unfingerprintName(name, hash.length)?.hash === hash) return name;
   const dot = name.lastIndexOf(".");
   if (dot <= 0) return `${name}.${hash}`;
   return `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;

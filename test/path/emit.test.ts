@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CacheBustError, createCacheBuster } from "../../src/index.js";
+import { writeFileAtomic } from "../../src/emit.js";
+import { put, sha, snapshot, tree } from "../css/fixtures.js";
+
+describe("emit", () => {
+  it("writes a byte-identical fingerprinted copy of every hashed file at its URL path", async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 254]);
+    const root = tree({ "img/car.jpg": bytes, "my car.txt": "t" });
+    const out = tree();
+    const b = createCacheBuster({ root, mode: "path" });
+    b.url("/img/car.jpg");
+    b.url("/my%20car.txt");
+    const paths = await b.emit(out);
+    expect(paths.sort()).toEqual([join(out, `img/car.${sha(bytes)}.jpg`), join(out, `my car.${sha("t")}.txt`)]);
+    expect(fs.readFileSync(join(out, `img/car.${sha(bytes)}.jpg`)).equals(bytes)).toBe(true);
+  });
+
+  it("leaves no temporary file behind", async () => {
+    const root = tree({ "a.css": "a" });
+    const b = createCacheBuster({ root, mode: "path" });
+    b.url("/a.css");
+    await b.emit(root);
+    expect(Object.keys(snapshot(root)).sort()).toEqual(["a.css", `a.${sha("a")}.css`].sort());
+  });
+
+  it("leaves a copy that already holds the right bytes untouched", async () => {
+    const root = tree({ "a.css": "a" });
+    const out = tree();
+    const b = createCacheBuster({ root, mode: "path" });
+    b.url("/a.css");
+    await b.emit(out);
+    const copy = join(out, `a.${sha("a")}.css`);
+    const past = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(copy, past, past);
+    const before = fs.statSync(copy);
+    await b.emit(out);
+    const after = fs.statSync(copy);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it("names a copy by what was copied when the file changed after it was hashed", async () => {
+    const root = tree({ "a.css": "old" });
+    const out = tree();
+    const warnings: CacheBustError[] = [];
+    const b = createCacheBuster({ root, mode: "path", onWarning: (w) => warnings.push(w) });
+    b.url("/a.css");
+    put(root, "a.css", "new!");
+    await b.emit(out);
+    expect(fs.readdirSync(out)).toEqual([`a.${sha("new!")}.css`]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain(join(out, `a.${sha("old")}.css`));
+  });
+
+  it("refuses to run in query mode", async () => {
+    const b = createCacheBuster({ root: tree() });
+    await expect(b.emit(tree())).rejects.toMatchObject({ code: "BAD_ARGUMENT" });
+  });
+});
+
+describe("writeFileAtomic", () => {
+  it("replaces a file and keeps the mode asked for", async () => {
+    const dir = tree({ "a.html": "old" });
+    expect(await writeFileAtomic(join(dir, "a.html"), "new", { mode: 0o640 })).toBe(true);
+    expect(fs.readFileSync(join(dir, "a.html"), "utf8")).toBe("new");
+    expect(fs.statSync(join(dir, "a.html")).mode & 0o777).toBe(0o640);
+    expect(fs.readdirSync(dir)).toEqual(["a.html"]);
+  });
+
+  it("does not touch a file that already holds the bytes", async () => {
+    const dir = tree({ "a.html": "same" });
+    expect(await writeFileAtomic(join(dir, "a.html"), "same")).toBe(false);
+  });
+});
