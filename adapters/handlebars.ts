@@ -1,2 +1,66 @@
-// Placeholder: the handlebars adapter is being written.
-export {};
+import type { CacheBuster } from "../src/index.js";
+import {
+  INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
+  type AdapterOptions, type RegisterOptions,
+} from "./common.js";
+
+export type { AdapterOptions, RegisterOptions } from "./common.js";
+
+/** The part of a Handlebars instance the adapter uses (structural: no import of handlebars). */
+export interface HandlebarsLike {
+  registerHelper(name: string, fn: (...args: any[]) => any): void;
+  SafeString: new (text: string) => unknown;
+}
+
+/** The object Handlebars passes last to every helper. */
+interface HelperOptions {
+  hash?: Record<string, unknown>;
+  data?: { root?: { page?: { url?: unknown } } };
+}
+
+/** Splits helper arguments into positional ones and Handlebars' trailing options object. */
+function splitArgs(args: unknown[]): { positional: unknown[]; options: HelperOptions } {
+  return { positional: args.slice(0, -1), options: (args[args.length - 1] ?? {}) as HelperOptions };
+}
+
+/**
+ * Registers the `cache_bust` and `integrity` helpers on a Handlebars instance (the global one
+ * or one from `Handlebars.create()`) and returns the CacheBuster they use. Relative URLs
+ * resolve against `page.url` of the root context; hash arguments `param`, `from` and `missing`
+ * override per call.
+ *
+ * @example
+ * registerHandlebars(Handlebars, { root: "public" });
+ * Handlebars.compile('<link href="{{cache_bust "/a.css"}}">')({}); // href="/a.css?v=…"
+ */
+export function registerHandlebars(handlebars: HandlebarsLike, options?: RegisterOptions, adapterOptions?: AdapterOptions): CacheBuster {
+  expectEngine(
+    typeof handlebars?.registerHelper === "function" && typeof handlebars?.SafeString === "function",
+    "registerHandlebars",
+    "a Handlebars instance (Handlebars or Handlebars.create())",
+  );
+  const { buster, filterName, integrityName } = setup(options, adapterOptions);
+  const { SafeString } = handlebars;
+
+  // Escaped once here and marked safe: right in `{{ }}` (no `&#x3D;` noise) and still safe in
+  // `{{{ }}}`, where Handlebars would not escape at all.
+  const output = (value: string | undefined): unknown => (value === undefined ? value : new SafeString(escapeHtml(value)));
+
+  handlebars.registerHelper(filterName, (...args: unknown[]) => {
+    const { positional, options: helper } = splitArgs(args);
+    const [url, ...rest] = positional;
+    checkPositional(rest, 0, filterName, URL_ARGUMENTS);
+    return output(buster.url(url as string, callOptions(helper.hash ?? {}, pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS)));
+  });
+
+  handlebars.registerHelper(integrityName, (...args: unknown[]) => {
+    const { positional, options: helper } = splitArgs(args);
+    const [url, ...rest] = positional;
+    checkPositional(rest, 1, integrityName, INTEGRITY_ARGUMENTS);
+    const named = helper.hash ?? {};
+    const call = callOptions(named, pageUrl(helper.data?.root?.page?.url), integrityName, INTEGRITY_ARGUMENTS);
+    return output(buster.integrity(url as string, algorithmOf(rest[0], named, integrityName), call));
+  });
+
+  return buster;
+}
