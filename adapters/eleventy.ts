@@ -1,2 +1,164 @@
-// Placeholder: the eleventy adapter is being written.
-export {};
+import { resolve } from "node:path";
+import * as fs from "node:fs";
+import {
+  CacheBustError,
+  createCacheBuster,
+  isCacheBustError,
+  type CacheBuster,
+  type MissingPolicy,
+} from "../src/index.js";
+import { pageOf, splitArguments, type PageInfo } from "./eleventy/context.js";
+import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
+import { decodeAttribute, encodeAttribute } from "./eleventy/html.js";
+import { layeredLookup, type LayeredLookup } from "./eleventy/lookup.js";
+import { readSettings, type EleventyPluginOptions } from "./eleventy/options.js";
+import { sourceLayers, type PassthroughEntry } from "./eleventy/roots.js";
+import { pageUrlSet, isPageUrl } from "./eleventy/pages.js";
+import { writeBuildOutput } from "./eleventy/output.js";
+
+export type { EleventyPluginOptions } from "./eleventy/options.js";
+
+/** The parts of Eleventy's config API the plugin uses (Eleventy itself is never imported). */
+export interface EleventyConfigLike {
+  addFilter(name: string, filter: (...args: any[]) => unknown): unknown;
+  on(event: string, listener: (arg: any) => unknown): unknown;
+  versionCheck?(range: string): void;
+  directories?: { input?: string; output?: string };
+  passthroughCopies?: Record<string, PassthroughEntry | undefined>;
+  pathPrefix?: string;
+  extensionMap?: unknown;
+  htmlTransformer?: {
+    addUrlTransform(extensions: string, callback: (this: any, url: string, context?: unknown) => string, options?: { priority?: number; name?: string }): void;
+  };
+}
+
+type RunMode = "build" | "watch" | "serve";
+
+/** Eleventy's `pathPrefix` as `/` or `/docs/`. */
+function normalPrefix(prefix: unknown): string {
+  if (typeof prefix !== "string") return "/";
+  const inner = prefix.split("/").filter((s) => s !== "").join("/");
+  return inner === "" ? "/" : `/${inner}/`;
+}
+
+/** Names the template in an error, keeping its `code` (Eleventy shows the innermost message). */
+function inTemplate(error: unknown, page: PageInfo): unknown {
+  if (!isCacheBustError(error) || page.inputPath === undefined) return error;
+  return new CacheBustError(error.code, `${error.message} (in template ${page.inputPath})`, { url: error.url, file: error.file, cause: error });
+}
+
+/**
+ * The Eleventy plugin: `eleventyConfig.addPlugin(cacheBust, options?)` registers the
+ * `cache_bust` and `integrity` filters for Nunjucks, Liquid, 11ty.js and Handlebars. With no
+ * `root`/`roots`, a URL is looked up through the passthrough-copy mappings and the input
+ * directory, then the output directory. The second argument is options or a CacheBuster to share.
+ *
+ * @example
+ * import cacheBust from "cache-bust/eleventy";
+ * export default function (eleventyConfig) {
+ *   eleventyConfig.addPassthroughCopy("css");
+ *   eleventyConfig.addPlugin(cacheBust, { auto: true });
+ * }
+ * // template: <link rel="stylesheet" href="{{ '/css/site.css' | cache_bust }}">
+ */
+export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: EleventyPluginOptions | CacheBuster): void {
+  if (typeof eleventyConfig?.addFilter !== "function" || typeof eleventyConfig.on !== "function") {
+    throw new CacheBustError("BAD_ARGUMENT", "cache-bust/eleventy: use it as a plugin: eleventyConfig.addPlugin(cacheBust, options)");
+  }
+  eleventyConfig.versionCheck?.(">=3.0.0");
+  const settings = readSettings(options);
+  // Made now, so that bad options fail when the config loads rather than at the first render.
+  const explicit = settings.shared ?? (settings.explicitRoots ? createCacheBuster(settings.core) : createCacheBuster({ ...settings.core, root: "." }));
+  let runMode: RunMode = "build";
+  let lookup: LayeredLookup | undefined;
+  let pages = new Set<string>();
+
+  const dirs = () => {
+    const d = eleventyConfig.directories ?? {};
+    return { input: resolve(d.input ?? "."), output: resolve(d.output ?? "_site") };
+  };
+
+  /** The busters, made at the first build, when every passthrough copy has been added. */
+  function current(): LayeredLookup {
+    if (lookup) return lookup;
+    const prefix = normalPrefix(eleventyConfig.pathPrefix);
+    if (settings.shared || settings.explicitRoots) return (lookup = layeredLookup([explicit], prefix));
+    const { input, output } = dirs();
+    const isDirectory = (path: string) => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+    const layers = sourceLayers({ input, cwd: process.cwd(), passthroughCopies: eleventyConfig.passthroughCopies ?? {}, isDirectory });
+    const busters = layers.map((roots) => createCacheBuster({ ...settings.core, roots }));
+    busters.push(createCacheBuster({ ...settings.core, root: output }));
+    return (lookup = layeredLookup(busters, prefix));
+  }
+
+  const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
+
+  function urlFilter(this: unknown, ...raw: unknown[]): string {
+    const { args, handlebars } = splitArguments(raw);
+    const page = pageOf(this, handlebars);
+    try {
+      return current().url(args[0], page.url, missing());
+    } catch (error) {
+      throw inTemplate(error, page);
+    }
+  }
+
+  function integrityFilter(this: unknown, ...raw: unknown[]): string | undefined {
+    const { args, handlebars } = splitArguments(raw);
+    const page = pageOf(this, handlebars);
+    const algorithm = args[1] === undefined || args[1] === null ? undefined : (args[1] as string);
+    try {
+      return current().integrity(args[0], algorithm, page.url, missing());
+    } catch (error) {
+      throw inTemplate(error, page);
+    }
+  }
+
+  const helpers = { [settings.filterName]: urlFilter, integrity: integrityFilter };
+  eleventyConfig.addFilter(settings.filterName, urlFilter);
+  eleventyConfig.addFilter("integrity", integrityFilter);
+  // Handlebars added before this plugin has already copied the filter list.
+  provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
+
+  eleventyConfig.on("eleventy.before", (event: { runMode?: RunMode } | undefined) => {
+    runMode = event?.runMode ?? "build";
+    provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
+    for (const buster of current().busters) buster.refresh();
+  });
+
+  eleventyConfig.on("eleventy.after", async () => {
+    await writeBuildOutput(current(), dirs().output, settings.manifestFile);
+  });
+
+  if (settings.auto) {
+    if (!eleventyConfig.htmlTransformer) {
+      throw new CacheBustError("BAD_ARGUMENT", "cache-bust/eleventy: option \"auto\" needs Eleventy's htmlTransformer (Eleventy 3)");
+    }
+    eleventyConfig.on("eleventy.contentMap", (map: { urlToInputPath?: Record<string, unknown> } | undefined) => {
+      pages = pageUrlSet(Object.keys(map?.urlToInputPath ?? {}));
+    });
+    eleventyConfig.htmlTransformer.addUrlTransform(
+      "html",
+      function autoBust(this: { page?: { url?: unknown }; url?: unknown } | undefined, raw: string): string {
+        if (typeof raw !== "string") return raw;
+        const decoded = decodeAttribute(raw);
+        if (decoded === undefined) return raw;
+        const from = typeof this?.page?.url === "string" ? this.page.url : typeof this?.url === "string" ? this.url : undefined;
+        const found = current();
+        if (isPageUrl(decoded, from, pages, normalPrefix(eleventyConfig.pathPrefix))) return raw;
+        try {
+          return encodeAttribute(raw, decoded, found.url(decoded, from, "ignore"));
+        } catch (error) {
+          // Directories, URLs outside the site, malformed URLs: `auto` leaves them alone, silently.
+          if (isCacheBustError(error)) return raw;
+          throw error;
+        }
+      },
+      // Before HtmlBasePlugin (-2), which adds the pathPrefix, and after HtmlRelativeCopy (-1).
+      { priority: -1.5, name: "cache-bust-auto" },
+    );
+  }
+}
+
+/** For `require("cache-bust/eleventy")`: Eleventy also accepts a plugin object with `configFunction`. */
+export const configFunction = cacheBust;
