@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import Eleventy from "@11ty/eleventy";
 
-export { sha, site, write } from "../core/fixtures.js";
+export { settle, sha, site, write } from "../core/fixtures.js";
 
 /** Options of one programmatic Eleventy build. */
 export interface BuildOptions {
@@ -64,4 +64,27 @@ export function cacheBustCause(error: unknown): any {
     e = e.cause ?? e.originalError;
   }
   return undefined;
+}
+
+/** One Eleventy instance of the site in `dir`, built as often as a test likes (like --watch does). */
+export function eleventy(dir: string, config: (eleventyConfig: any) => void, options: BuildOptions = {}): { write(): Promise<void> } {
+  const previous = process.cwd();
+  process.chdir(dir);
+  let elev: InstanceType<typeof Eleventy>;
+  try {
+    elev = new Eleventy(options.input ?? "src", options.output ?? "_site", { quietMode: true, config });
+  } finally {
+    process.chdir(previous);
+  }
+  return {
+    async write() {
+      const before = process.cwd();
+      process.chdir(dir);
+      try {
+        await elev.write();
+      } finally {
+        process.chdir(before);
+      }
+    },
+  };
 }

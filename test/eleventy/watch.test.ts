@@ -1,0 +1,102 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { sha, site } from "./fixtures.js";
+
+// These run Eleventy's own command line in a child process against the built package (dist/):
+// `npm test` builds it first; run `npx tsup --silent` before running this file alone.
+const repo = resolve(__dirname, "../..");
+const eleventyBin = join(repo, "node_modules/@11ty/eleventy/cmd.cjs");
+const pluginEsm = join(repo, "dist/eleventy.js");
+const pluginCjs = join(repo, "dist/eleventy.cjs");
+
+const CSS = "body { background: #123456 }\n";
+const CSS2 = "body { background: #654321 }\n";
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
+});
+
+beforeAll(() => {
+  expect(fs.existsSync(pluginEsm) && fs.existsSync(pluginCjs), "dist/ is missing: run `npx tsup --silent` first").toBe(true);
+});
+
+/** Polls `check` every 100 ms until it returns true, failing after `ms`. */
+async function until(what: string, check: () => boolean, ms = 30_000, log: () => string = () => ""): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function read(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function esmProject(): string {
+  return site({
+    "src/css/site.css": CSS,
+    "src/index.njk": `<link href="{{ '/css/site.css' | cache_bust }}">`,
+    "eleventy.config.mjs": `import cacheBust from ${JSON.stringify(pathToFileURL(pluginEsm).href)};
+export default function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy("src/css");
+  eleventyConfig.addPlugin(cacheBust);
+}
+export const config = { dir: { input: "src", output: "_site" } };
+`,
+  });
+}
+
+describe("Eleventy's command line with the built plugin", () => {
+  test("--watch gives a changed asset its new hash in the next build", async () => {
+    const dir = esmProject();
+    let log = "";
+    const child = spawn(process.execPath, [eleventyBin, "--watch"], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    child.stdout?.on("data", (d) => (log += d));
+    child.stderr?.on("data", (d) => (log += d));
+    const out = join(dir, "_site/index.html");
+    await until("the first build", () => read(out).includes(sha(CSS)), 30_000, () => log);
+    // Wait for the watcher to be ready before editing.
+    await until("the watcher", () => log.includes("Watching"), 30_000, () => log);
+    fs.writeFileSync(join(dir, "src/css/site.css"), CSS2);
+    await until("the rebuild", () => read(out).includes(sha(CSS2)), 30_000, () => log);
+    expect(read(out)).toBe(`<link href="/css/site.css?v=${sha(CSS2)}">`);
+  });
+
+  test("--watch warns about a missing file instead of stopping", async () => {
+    const dir = esmProject();
+    fs.writeFileSync(join(dir, "src/index.njk"), `<link href="{{ '/css/nope.css' | cache_bust }}">`);
+    let log = "";
+    const child = spawn(process.execPath, [eleventyBin, "--watch"], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    child.stdout?.on("data", (d) => (log += d));
+    child.stderr?.on("data", (d) => (log += d));
+    const out = join(dir, "_site/index.html");
+    await until("the first build", () => read(out) !== "", 30_000, () => log);
+    expect([read(out), /cache-bust: .*nope\.css/.test(log)]).toEqual([`<link href="/css/nope.css">`, true]);
+  });
+
+  test("a CommonJS config can require the plugin", () => {
+    const dir = site({
+      "src/css/site.css": CSS,
+      "src/index.njk": `{{ '/css/site.css' | cache_bust }}`,
+      "eleventy.config.cjs": `const cacheBust = require(${JSON.stringify(pluginCjs)});
+module.exports = function (eleventyConfig) {
+  eleventyConfig.addPlugin(cacheBust);
+  return { dir: { input: "src", output: "_site" } };
+};
+`,
+    });
+    const run = spawnSync(process.execPath, [eleventyBin], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    expect([run.status, read(join(dir, "_site/index.html"))]).toEqual([0, `/css/site.css?v=${sha(CSS)}`]);
+  });
+});
