@@ -1,2 +1,70 @@
-// Placeholder: the CLI is being written.
-export {};
+#!/usr/bin/env node
+import { createRequire } from "node:module";
+import { parseCli, USAGE, UsageError } from "./args.js";
+import { silentProgress, streamProgress } from "./progress.js";
+import { formatSummary } from "./report.js";
+import { runCli } from "./run.js";
+
+/** Exit codes: 0 done, 1 failed (or `--strict` found problems), 2 bad command line, 130/143 interrupted. */
+async function main(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parseCli>;
+  try {
+    options = parseCli(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`cache-bust: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (options === "version") {
+    process.stdout.write(`${versionOf()}\n`);
+    return 0;
+  }
+  // A signal stops the run between two files: every file is then old or new, never half.
+  const controller = new AbortController();
+  let exitCode = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    exitCode = signal === "SIGINT" ? 130 : 143;
+    controller.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const showProgress = options.progress ?? process.stderr.isTTY === true;
+  const progress = showProgress ? streamProgress(process.stderr) : silentProgress;
+  try {
+    const summary = await runCli(options, { progress, signal: controller.signal });
+    process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, options));
+    if (exitCode !== 0) return exitCode;
+    return summary.refused ? 1 : 0;
+  } catch (error) {
+    progress.end();
+    if (error instanceof UsageError) {
+      process.stderr.write(`cache-bust: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`cache-bust: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function versionOf(): string {
+  try {
+    return (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`cache-bust: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,112 @@
+import { parseArgs } from "node:util";
+import type { BustMode } from "../types.js";
+
+/** What the command line asks for. */
+export interface CliOptions {
+  dir: string;
+  mode: BustMode;
+  param: string | undefined;
+  length: number | undefined;
+  algorithm: string | undefined;
+  manifest: string | undefined;
+  dryRun: boolean;
+  strict: boolean;
+  json: boolean;
+  /** `true`/`false` when asked for, `undefined`: only when stderr is a terminal. */
+  progress: boolean | undefined;
+  verbose: boolean;
+}
+
+/** A command line that cannot be run: shown with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export const USAGE = `Usage: cache-bust <dir> [options]
+
+Busts the local asset URLs of a finished static site in place: src, srcset, poster,
+<link> stylesheets/icons/preloads, inline style url() and <style> in every HTML file,
+and url()/@import/image-set() in every CSS file. Page links are left alone.
+
+Options:
+  --mode query|path    query: /a.css?v=<hash> (default); path: /a.<hash>.css, writing
+                       fingerprinted copies next to the originals (which are kept)
+  --manifest <file>    write { "/a.css": { "url": ..., "hash": ... } } to <file>
+  --dry-run            change nothing; report what would change
+  --strict             exit 1 without writing anything if a reference is missing
+  --param <name>       query key in query mode (default v)
+  --length <n>         hex characters of the hash kept (default 10)
+  --algorithm <name>   hash algorithm node:crypto knows (default sha256)
+  --json               print the summary as JSON
+  --verbose            list every file changed
+  --progress           show progress on stderr (default: when stderr is a terminal)
+  --no-progress        never show progress
+  -h, --help           show this help
+  --version            show the version
+`;
+
+/**
+ * Reads the command line (without `node` and the script). Returns `"help"` or `"version"`
+ * when asked; throws {@link UsageError} for anything it cannot run.
+ *
+ * @example
+ * parseCli(["dist", "--mode", "path"]).mode // "path"
+ */
+export function parseCli(argv: string[]): CliOptions | "help" | "version" {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (values.version) return "version";
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? "missing the site directory" : `expected one site directory, got ${positionals.length}: ${positionals.join(" ")}`);
+  }
+  const mode = values.mode ?? "query";
+  if (mode !== "query" && mode !== "path") throw new UsageError(`--mode must be query or path, got ${JSON.stringify(mode)}`);
+  let length: number | undefined;
+  if (values.length !== undefined) {
+    length = Number(values.length);
+    if (!/^\d+$/.test(values.length) || length < 1) throw new UsageError(`--length must be a whole number >= 1, got ${JSON.stringify(values.length)}`);
+  }
+  if (values.progress && values["no-progress"]) throw new UsageError("give --progress or --no-progress, not both");
+  return {
+    dir: positionals[0] as string,
+    mode,
+    param: values.param,
+    length,
+    algorithm: values.algorithm,
+    manifest: values.manifest,
+    dryRun: values["dry-run"] ?? false,
+    strict: values.strict ?? false,
+    json: values.json ?? false,
+    progress: values.progress ? true : values["no-progress"] ? false : undefined,
+    verbose: values.verbose ?? false,
+  };
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      mode: { type: "string" },
+      manifest: { type: "string" },
+      "dry-run": { type: "boolean" },
+      strict: { type: "boolean" },
+      param: { type: "string" },
+      length: { type: "string" },
+      algorithm: { type: "string" },
+      json: { type: "boolean" },
+      verbose: { type: "boolean" },
+      progress: { type: "boolean" },
+      "no-progress": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean" },
+    },
+  });
+}

@@ -1,0 +1,312 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { createCacheBuster } from "../buster.js";
+import { applyEdits, type Edit } from "../css/edits.js";
+import { cssTransformer } from "../css/index.js";
+import { lineLocator, type Position } from "../css/position.js";
+import { emitFiles, writeFileAtomic } from "../emit.js";
+import { isCacheBustError } from "../errors.js";
+import { unfingerprintName } from "../fingerprint.js";
+import { writeManifest } from "../manifest.js";
+import type { CacheBuster, ContentTransformer } from "../types.js";
+import { splitUrl } from "../url.js";
+import { type CliOptions, UsageError } from "./args.js";
+import { htmlEdits } from "./html.js";
+import { type Progress, silentProgress } from "./progress.js";
+import { walkSite } from "./walk.js";
+
+/** A reference that could not be busted, and where it is written. */
+export interface Problem {
+  /** Path of the HTML or CSS file, relative to the site directory. */
+  file: string;
+  line: number;
+  column: number;
+  /** The URL as written. */
+  url: string;
+  /** A `CacheBustError` code (`MISSING_FILE`...), or `CSS_SYNTAX`. */
+  code: string;
+  message: string;
+}
+
+/** What a run found and did. */
+export interface Summary {
+  dir: string;
+  mode: CliOptions["mode"];
+  dryRun: boolean;
+  htmlFiles: number;
+  cssFiles: number;
+  /** Local resource references found (page links, external and `data:` URLs not counted). */
+  references: number;
+  /** References that resolved to a file. */
+  busted: number;
+  /** References whose text changed. */
+  changed: number;
+  /** HTML and CSS files whose text changed (written, or to be written in a dry run). */
+  filesChanged: string[];
+  /** Fingerprinted copies (path mode): written now, or already there with the right bytes. */
+  copiesWritten: number;
+  copiesPresent: number;
+  manifest: string | undefined;
+  /** Whether the manifest file's bytes changed. */
+  manifestChanged: boolean;
+  problems: Problem[];
+  warnings: string[];
+  /** Temporary files of an interrupted earlier run that were removed. */
+  leftoversRemoved: number;
+  /** `--strict` found problems, so nothing was written. */
+  refused: boolean;
+  /** Stopped by a signal between two files. */
+  interrupted: boolean;
+}
+
+/** A text file read so that writing it back gives the same bytes where nothing changed. */
+interface TextFile {
+  text: string;
+  encoding: "utf8" | "latin1";
+  digest: string;
+  mode: number;
+}
+
+async function readText(file: string): Promise<TextFile> {
+  const [bytes, st] = await Promise.all([fsp.readFile(file), fsp.stat(file)]);
+  const utf8 = bytes.toString("utf8");
+  // Not UTF-8: read byte for byte, so the bytes around the (ASCII) URLs survive the rewrite.
+  const encoding = Buffer.from(utf8, "utf8").equals(bytes) ? "utf8" : "latin1";
+  return { text: encoding === "utf8" ? utf8 : bytes.toString("latin1"), encoding, digest: digestOf(bytes), mode: st.mode };
+}
+
+const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+
+/** `a/my page.html` -> `/a/my%20page.html`. */
+function urlPathOf(rel: string): string {
+  return `/${rel.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** Whether a URL path names a page or a directory, which are links, never busted. */
+function isPageLink(path: string): boolean {
+  return path === "" || path.endsWith("/") || /\.x?html?$/i.test(path) || /(^|\/)\.\.?$/.test(path);
+}
+
+const ORIGIN = "http://cache-bust.invalid";
+
+/** The URL path relative URLs of a page resolve against, or `null` for an external `<base>`. */
+function basePath(pageUrl: string, href: string | undefined): string | null {
+  if (href === undefined || href.trim() === "") return pageUrl;
+  try {
+    const url = new URL(href, ORIGIN + pageUrl);
+    return url.origin === ORIGIN ? url.pathname : null;
+  } catch {
+    return pageUrl;
+  }
+}
+
+/** Checks the site directory; throws `UsageError` for one that cannot be used. */
+function siteDirectory(dir: string): string {
+  const abs = resolve(dir);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    throw new UsageError(`${dir}: no such directory`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`${dir}: not a directory`);
+  return fs.realpathSync(abs);
+}
+
+/**
+ * Busts a finished site: plans every change in memory first (so `--dry-run` and `--strict`
+ * write nothing), then writes fingerprinted copies, stylesheets, pages and the manifest, each
+ * atomically, in that order, so every URL written names a file that is already there.
+ */
+export async function runCli(options: CliOptions, hooks: { progress?: Progress; signal?: AbortSignal } = {}): Promise<Summary> {
+  const progress = hooks.progress ?? silentProgress;
+  const dir = siteDirectory(options.dir);
+  const rel = (file: string) => relative(dir, file).split(sep).join("/");
+  const summary: Summary = {
+    dir, mode: options.mode, dryRun: options.dryRun, htmlFiles: 0, cssFiles: 0, references: 0, busted: 0, changed: 0,
+    filesChanged: [], copiesWritten: 0, copiesPresent: 0, manifest: undefined, manifestChanged: false, problems: [], warnings: [],
+    leftoversRemoved: 0, refused: false, interrupted: false,
+  };
+  const seen = new Set<string>();
+  const problem = (p: Problem) => {
+    const key = `${p.file}\0${p.line}\0${p.column}\0${p.url}\0${p.code}`;
+    if (!seen.has(key)) summary.problems.push(p), seen.add(key);
+  };
+  const countBust = (ref: string, busted: string) => {
+    summary.busted++;
+    if (busted !== ref) summary.changed++;
+  };
+
+  // Stylesheets: the digest of the text each rewrite was made from, to check before writing.
+  const cssSources = new Map<string, string>();
+  const css = cssTransformer({
+    onMissing: (p) => problem({ file: rel(p.file), line: p.line, column: p.column, url: p.url, code: p.error.code, message: p.error.message }),
+  });
+  const counting: ContentTransformer = {
+    name: css.name,
+    test: css.test,
+    transform(source, ctx) {
+      cssSources.set(ctx.file, digestOf(source));
+      return css.transform(source, {
+        ...ctx,
+        bust(ref, o) {
+          const parts = splitUrl(ref);
+          const counted = parts !== undefined && !isPageLink(parts.path);
+          if (counted) summary.references++;
+          const out = ctx.bust(ref, o);
+          if (counted) countBust(ref, out);
+          return out;
+        },
+      });
+    },
+  };
+  let buster: CacheBuster;
+  try {
+    buster = createCacheBuster({
+      root: dir, mode: options.mode, param: options.param, length: options.length, algorithm: options.algorithm,
+      validate: "once", missing: "error", transformers: [counting], onWarning: (w) => summary.warnings.push(w.message),
+    });
+  } catch (error) {
+    if (isCacheBustError(error)) throw new UsageError(error.message.replace(/^cache-bust: option "(\w+)"/, "--$1"));
+    throw error;
+  }
+  const length = buster.options.length;
+
+  const site = await walkSite(dir);
+  const cssNames = new Set(site.css);
+  // In path mode `a.<hash>.css` next to `a.css` is a fingerprinted copy: never a source.
+  const cssSourcesToScan = options.mode === "path"
+    ? site.css.filter((p) => {
+        const slash = p.lastIndexOf("/");
+        const plain = unfingerprintName(p.slice(slash + 1), length);
+        return !plain || !cssNames.has(p.slice(0, slash + 1) + plain.name);
+      })
+    : site.css;
+  summary.cssFiles = cssSourcesToScan.length;
+  summary.htmlFiles = site.html.length;
+
+  const bustOne = (url: string, from: string, file: string, where: () => Position): string | undefined => {
+    const parts = splitUrl(url);
+    if (!parts || isPageLink(parts.path)) return undefined;
+    summary.references++;
+    try {
+      const out = buster.url(url, { from, missing: "error" });
+      countBust(url, out);
+      return out;
+    } catch (error) {
+      if (isCacheBustError(error) && error.code === "NOT_A_FILE" && error.file && fs.statSync(error.file, { throwIfNoEntry: false })?.isDirectory()) {
+        summary.references--; // a directory: a page link without its trailing slash
+        return undefined;
+      }
+      const { line, column } = where();
+      problem({ file, line, column, url, code: codeOf(error), message: messageOf(error) });
+      return undefined;
+    }
+  };
+
+  // ---- plan: read everything, change nothing -------------------------------------------
+  progress.phase("stylesheets", cssSourcesToScan.length);
+  for (const path of cssSourcesToScan) {
+    if (hooks.signal?.aborted) break;
+    try {
+      buster.url(urlPathOf(path));
+    } catch (error) {
+      const at = error as { line?: number; column?: number };
+      problem({ file: path, line: at.line ?? 1, column: at.column ?? 1, url: urlPathOf(path), code: codeOf(error), message: messageOf(error) });
+    }
+    progress.tick();
+    // Let a signal handler run between files.
+    await new Promise((ok) => setImmediate(ok));
+  }
+  const pages: Array<{ path: string; file: TextFile; edits: Edit[] }> = [];
+  progress.phase("pages", site.html.length);
+  for (const path of site.html) {
+    if (hooks.signal?.aborted) break;
+    const file = await readText(join(dir, path));
+    const pageUrl = urlPathOf(path);
+    let locate: ((offset: number) => Position) | undefined;
+    const at = (offset: number) => () => (locate ??= lineLocator(file.text))(offset);
+    const edits = htmlEdits(file.text, {
+      bustFor: (href) => {
+        const from = basePath(pageUrl, href);
+        return (url, offset) => (from === null ? undefined : bustOne(url, from, path, at(offset)));
+      },
+      onCssError: (error, offset) => {
+        const { line, column } = at(offset)();
+        problem({ file: path, line, column, url: "<style>", code: codeOf(error), message: messageOf(error) });
+      },
+    });
+    if (edits.length > 0) pages.push({ path, file, edits });
+    progress.tick();
+  }
+  summary.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+  const entries = buster.entries();
+  const stylesheets = entries.filter((e) => e.content && cssNames.has(rel(e.file)));
+  for (const e of entries) {
+    if (e.content && !cssNames.has(rel(e.file))) summary.warnings.push(`${rel(e.file)} is not a regular file of the site (a symbolic link?); its URLs were not rewritten in place`);
+  }
+  summary.filesChanged = [...stylesheets.map((e) => rel(e.file)), ...pages.map((p) => p.path)];
+  if (options.manifest !== undefined) summary.manifest = resolve(options.manifest);
+
+  summary.interrupted = hooks.signal?.aborted ?? false;
+  if (options.strict && summary.problems.length > 0) summary.refused = true;
+  if (options.dryRun || summary.refused || summary.interrupted) {
+    progress.end();
+    return summary;
+  }
+
+  // ---- write: copies, then stylesheets, then pages, then the manifest ----------------------
+  for (const leftover of site.leftovers) {
+    await fsp.rm(join(dir, leftover), { force: true });
+    summary.leftoversRemoved++;
+  }
+  if (options.mode === "path") {
+    progress.phase("copies", entries.length);
+    await emitFiles(entries, dir, buster.options, (w) => summary.warnings.push(w.message), {
+      signal: hooks.signal,
+      onCopy: (_path, written) => {
+        if (written) summary.copiesWritten++;
+        else summary.copiesPresent++;
+        progress.tick();
+      },
+    });
+  }
+  progress.phase("writing", stylesheets.length + pages.length);
+  for (const sheet of stylesheets) {
+    if (hooks.signal?.aborted) break;
+    const now = await readText(sheet.file);
+    if (now.digest !== cssSources.get(sheet.file)) {
+      summary.warnings.push(`${rel(sheet.file)} changed during the run; left as it is`);
+    } else {
+      await writeFileAtomic(sheet.file, sheet.content as Buffer, { mode: now.mode });
+    }
+    progress.tick();
+  }
+  for (const page of pages) {
+    if (hooks.signal?.aborted) break;
+    const abs = join(dir, page.path);
+    const now = await readText(abs);
+    if (now.digest !== page.file.digest) {
+      summary.warnings.push(`${page.path} changed during the run; left as it is`);
+    } else {
+      await writeFileAtomic(abs, Buffer.from(applyEdits(now.text, page.edits), now.encoding), { mode: now.mode });
+    }
+    progress.tick();
+  }
+  summary.interrupted = hooks.signal?.aborted ?? false;
+  if (summary.manifest !== undefined && !summary.interrupted) summary.manifestChanged = await writeManifest(summary.manifest, entries);
+  progress.end();
+  return summary;
+}
+
+function codeOf(error: unknown): string {
+  if (isCacheBustError(error)) return error.code;
+  if (error instanceof Error && error.name === "CssSyntaxError") return "CSS_SYNTAX";
+  throw error;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

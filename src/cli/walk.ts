@@ -1,0 +1,42 @@
+import * as fsp from "node:fs/promises";
+import { join } from "node:path";
+import { TEMP_FILE } from "../emit.js";
+
+/** The files of a site the CLI reads or cleans up, as paths relative to the site's directory. */
+export interface SiteFiles {
+  html: string[];
+  css: string[];
+  /** Temporary files an interrupted earlier run left behind. */
+  leftovers: string[];
+}
+
+const HTML = /\.html?$/i;
+const CSS = /\.css$/i;
+/** Directories that are never part of a published site. */
+const SKIPPED = new Set([".git", ".hg", ".svn", "node_modules"]);
+
+/**
+ * Lists the HTML and CSS files under `dir` (`/`-separated, sorted). Symbolic links are not
+ * followed or listed: a rename over one would replace the link, not the file it names.
+ */
+export async function walkSite(dir: string): Promise<SiteFiles> {
+  const out: SiteFiles = { html: [], css: [], leftovers: [] };
+  const visit = async (rel: string): Promise<void> => {
+    const entries = await fsp.readdir(rel ? join(dir, rel) : dir, { withFileTypes: true });
+    for (const entry of entries) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIPPED.has(entry.name)) await visit(path);
+      } else if (entry.isFile()) {
+        if (HTML.test(entry.name)) out.html.push(path);
+        else if (CSS.test(entry.name)) out.css.push(path);
+        else if (TEMP_FILE.test(entry.name)) out.leftovers.push(path);
+      }
+    }
+  };
+  await visit("");
+  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  out.html.sort(byCodeUnit);
+  out.css.sort(byCodeUnit);
+  return out;
+}
