@@ -3,7 +3,7 @@ import { emitFiles } from "./emit.js";
 import { CacheBustError, showUrl } from "./errors.js";
 import { fingerprintName, renameLastSegment, unfingerprintName } from "./fingerprint.js";
 import { candidatesFor, type Candidate } from "./locate.js";
-import { resolveOptions } from "./options.js";
+import { checkCallOptions, resolveOptions } from "./options.js";
 import { digestBytes, fileError, readFileAsync, readFileSync, sameIdentity, type FileIdentity, type FileRead } from "./read.js";
 import type { BustedFile, CacheBuster, CacheBustOptions, CacheBustStats, CallOptions, ContentTransformer, MissingPolicy } from "./types.js";
 import { baseDirectory, joinUrl, resolveUrlPath, setQueryParam, splitUrl, type UrlParts } from "./url.js";
@@ -53,7 +53,7 @@ function toHex(digest: Buffer, length: number): string {
 function callOptions(from: unknown): CallOptions {
   if (from === undefined || from === null) return {};
   if (typeof from === "string") return { from };
-  if (typeof from === "object") return from as CallOptions;
+  if (typeof from === "object") return checkCallOptions(from as CallOptions);
   throw new CacheBustError("BAD_ARGUMENT", `cache-bust: the page URL ("from") must be a string, got ${typeof from}`);
 }
 

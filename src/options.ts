@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { CacheBustError } from "./errors.js";
-import type { CacheBustOptions, ResolvedOptions } from "./types.js";
+import type { CacheBustOptions, CallOptions, ResolvedOptions } from "./types.js";
 
 const KNOWN = new Set([
   "root", "roots", "mode", "param", "algorithm", "length", "missing", "trustAfterMs", "validate",
@@ -18,6 +18,24 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
     throw bad(`option "${name}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(value)}`);
   }
   return value as T;
+}
+
+const MISSING_POLICIES = ["error", "warn", "ignore"] as const;
+
+/** Checks a query parameter name: non-empty, without `&`, `#`, `=` or white space. */
+export function checkParam(param: unknown, what: string): string {
+  if (typeof param !== "string" || param === "" || /[&#=\s]/.test(param)) {
+    throw bad(`${what} must be a non-empty string without &, #, = or spaces, got ${JSON.stringify(param)}`);
+  }
+  return param;
+}
+
+/** Checks the per-call overrides of a URL method's second argument. */
+export function checkCallOptions(call: CallOptions): CallOptions {
+  if (call.from !== undefined && typeof call.from !== "string") throw bad(`the page URL ("from") must be a string, got ${typeof call.from}`);
+  if (call.param !== undefined) checkParam(call.param, `the call option "param"`);
+  if (call.missing !== undefined) oneOf("missing", call.missing, MISSING_POLICIES, "error");
+  return call;
 }
 
 /**
@@ -43,10 +61,7 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
   if (!Number.isInteger(length) || length < 1 || length > digestLength) {
     throw bad(`option "length" must be a whole number from 1 to ${digestLength} for ${algorithm}, got ${JSON.stringify(length)}`);
   }
-  const param = options.param ?? "v";
-  if (typeof param !== "string" || param === "" || /[&#=\s]/.test(param)) {
-    throw bad(`option "param" must be a non-empty string without &, #, = or spaces, got ${JSON.stringify(param)}`);
-  }
+  const param = checkParam(options.param ?? "v", `option "param"`);
   const trustAfterMs = options.trustAfterMs ?? 3000;
   if (typeof trustAfterMs !== "number" || !(trustAfterMs >= 0)) {
     throw bad(`option "trustAfterMs" must be a number of milliseconds >= 0, got ${JSON.stringify(trustAfterMs)}`);
@@ -64,7 +79,7 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
     param,
     algorithm,
     length,
-    missing: oneOf("missing", options.missing, ["error", "warn", "ignore"], "error"),
+    missing: oneOf("missing", options.missing, MISSING_POLICIES, "error"),
     trustAfterMs,
     validate: oneOf("validate", options.validate, ["always", "once"], "always"),
     onWarning: options.onWarning ?? ((error) => console.warn(error.message)),

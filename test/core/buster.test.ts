@@ -294,3 +294,16 @@ describe("sharing", () => {
     expect(buster.hash("/a.css")).toBe(sha("a"));
   });
 });
+
+describe("per-call options", () => {
+  it.each([[{ param: "" }], [{ param: "a&b" }], [{ missing: "bogus" }], [{ from: 3 }]])("rejects %j with BAD_ARGUMENT", (call) => {
+    const buster = createCacheBuster({ root: site({ "a.css": "a" }) });
+    expect(codeOf(() => buster.url("/a.css", call as never))).toBe("BAD_ARGUMENT");
+  });
+
+  it("override missing for one call", () => {
+    const buster = createCacheBuster({ root: site() });
+    expect(buster.url("/nope.css", { missing: "ignore" })).toBe("/nope.css");
+    expect(codeOf(() => buster.url("/nope.css"))).toBe("MISSING_FILE");
+  });
+});
