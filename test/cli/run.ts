@@ -1,0 +1,28 @@
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** The built CLI (`npx tsup --silent` first), run as users run it. */
+export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+
+/** Runs the CLI to completion. */
+export function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npx tsup --silent first`);
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the CLI; resolves with its exit code and output once it ends. */
+export function cliAsync(args: string[], onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => {
+    stderr += c;
+    onStderr?.(c, child);
+  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((ok) =>
+    child.on("close", (code, signal) => ok({ code, signal, stdout, stderr })),
+  );
+}
