@@ -1,0 +1,19 @@
+// The example site of cache-bust: `npm run demo` builds a copy of it.
+// `cache-bust/eleventy` resolves to this repository's build (dist/) through the package's
+// self-reference; in your own project it comes from node_modules after `npm install cache-bust`.
+import cacheBust from "cache-bust/eleventy";
+
+const mode = process.env.CACHE_BUST_MODE ?? "query";
+if (mode !== "query" && mode !== "path") {
+  throw new Error(`CACHE_BUST_MODE must be "query" or "path", got ${JSON.stringify(mode)}`);
+}
+
+export default function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy("src/css");
+  eleventyConfig.addPassthroughCopy("src/img");
+  eleventyConfig.addPlugin(cacheBust, { mode });
+}
+
+export const config = {
+  dir: { input: "src", output: "_site" },
+};
