@@ -11,7 +11,7 @@ export function table(head, rows, align = head.map((_, i) => (i === 0 ? "l" : "r
 }
 
 /** `1.234` -> `"1.23x"`. */
-export const times = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : "n/a");
+export const times = (x, digits = 2) => (Number.isFinite(x) ? `${x.toFixed(digits)}x` : "n/a");
 
 /** A duration in ms, with a unit that keeps 3 significant digits. */
 export function duration(ms) {
