@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { CacheBustError } from "./errors.js";
 import { fingerprintName, renameLastSegment } from "./fingerprint.js";
 import { readFileAsync } from "./read.js";
@@ -75,6 +75,40 @@ async function alreadyThere(dest: string, hash: string, options: ResolvedOptions
   }
 }
 
+/**
+ * Whether a directory (created if missing) really lies inside `outDir`, symbolic links
+ * followed: a copy is never written through a link that leads elsewhere.
+ */
+function insideCheck(outDir: string): (dir: string) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  let top: Promise<string> | undefined;
+  return (dir) => {
+    let answer = known.get(dir);
+    if (!answer) {
+      answer = (async () => {
+        top ??= fsp.mkdir(outDir, { recursive: true }).then(() => fsp.realpath(outDir));
+        const root = await top;
+        // Check the deepest directory that exists: those created below it are plain directories.
+        let existing = dir;
+        let real: string | undefined;
+        while (real === undefined) {
+          real = await fsp.realpath(existing).catch(() => undefined);
+          if (real === undefined) {
+            const up = dirname(existing);
+            if (up === existing) return false;
+            existing = up;
+          }
+        }
+        const ok = real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
+        if (ok) await fsp.mkdir(dir, { recursive: true });
+        return ok;
+      })();
+      known.set(dir, answer);
+    }
+    return answer;
+  };
+}
+
 /** Extra controls of {@link emitFiles}, for the CLI. */
 export interface EmitControls {
   /** Stops between files once aborted. */
@@ -103,9 +137,14 @@ export async function emitFiles(
     paths.push(path);
     onCopy?.(path, written);
   };
+  const inside = insideCheck(outDir);
   for (const file of files) {
     if (signal?.aborted) break;
     const dest = join(outDir, file.fingerprinted);
+    if (!(await inside(dirname(dest)))) {
+      warn(new CacheBustError("OUTSIDE_ROOT", `cache-bust: not writing ${dest}: a symbolic link on the way leads out of ${outDir}`, { url: file.urlPath, file: dest }));
+      continue;
+    }
     if (file.content) {
       done(dest, await writeFileAtomic(dest, file.content));
       continue;

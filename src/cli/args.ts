@@ -9,6 +9,8 @@ export interface CliOptions {
   length: number | undefined;
   algorithm: string | undefined;
   manifest: string | undefined;
+  /** URL path the site is served under, ending in `/` (default `/`). */
+  base: string;
   dryRun: boolean;
   strict: boolean;
   json: boolean;
@@ -32,6 +34,9 @@ Options:
   --mode query|path    query: /a.css?v=<hash> (default); path: /a.<hash>.css, writing
                        fingerprinted copies next to the originals (which are kept)
   --manifest <file>    write { "/a.css": { "url": ..., "hash": ... } } to <file>
+  --base <path>        URL path the site is served under, e.g. /repo/ for a GitHub
+                       Pages project site (default /); other root-relative URLs
+                       are left alone
   --dry-run            change nothing; report what would change
   --strict             exit 1 without writing anything if a reference is missing
   --param <name>       query key in query mode (default v)
@@ -72,6 +77,11 @@ export function parseCli(argv: string[]): CliOptions | "help" | "version" {
     length = Number(values.length);
     if (!/^\d+$/.test(values.length) || length < 1) throw new UsageError(`--length must be a whole number >= 1, got ${JSON.stringify(values.length)}`);
   }
+  let base = values.base ?? "/";
+  if (!base.startsWith("/") || base.startsWith("//") || /[?#\\]/.test(base) || base.split("/").some((s) => s === "." || s === "..")) {
+    throw new UsageError(`--base must be a URL path such as /repo/, got ${JSON.stringify(base)}`);
+  }
+  if (!base.endsWith("/")) base += "/";
   if (values.progress && values["no-progress"]) throw new UsageError("give --progress or --no-progress, not both");
   return {
     dir: positionals[0] as string,
@@ -80,6 +90,7 @@ export function parseCli(argv: string[]): CliOptions | "help" | "version" {
     length,
     algorithm: values.algorithm,
     manifest: values.manifest,
+    base,
     dryRun: values["dry-run"] ?? false,
     strict: values.strict ?? false,
     json: values.json ?? false,
@@ -96,6 +107,7 @@ function parse(args: string[]) {
     options: {
       mode: { type: "string" },
       manifest: { type: "string" },
+      base: { type: "string" },
       "dry-run": { type: "boolean" },
       strict: { type: "boolean" },
       param: { type: "string" },

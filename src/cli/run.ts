@@ -11,7 +11,7 @@ import { isCacheBustError } from "../errors.js";
 import { unfingerprintName } from "../fingerprint.js";
 import { writeManifest } from "../manifest.js";
 import type { CacheBuster, ContentTransformer } from "../types.js";
-import { splitUrl } from "../url.js";
+import { baseDirectory, resolveUrlPath, splitUrl } from "../url.js";
 import { type CliOptions, UsageError } from "./args.js";
 import { htmlEdits } from "./html.js";
 import { type Progress, silentProgress } from "./progress.js";
@@ -79,9 +79,22 @@ async function readText(file: string): Promise<TextFile> {
 
 const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
-/** `a/my page.html` -> `/a/my%20page.html`. */
-function urlPathOf(rel: string): string {
-  return `/${rel.split("/").map(encodeURIComponent).join("/")}`;
+/** `a/my page.html` -> `/a/my%20page.html` (under `base`, which ends in `/`). */
+function urlPathOf(rel: string, base = "/"): string {
+  return base + rel.split("/").map(encodeURIComponent).join("/");
+}
+
+/**
+ * Whether a local URL, seen from `from`, names a file under `base` (the site's URL path).
+ * Under `--base /repo/`, `/other/x.png` belongs to another site on the same host.
+ */
+function underBase(path: string, from: string, base: string, url: string): boolean {
+  if (base === "/") return true;
+  try {
+    return resolveUrlPath(path, baseDirectory(from), url).startsWith(base);
+  } catch {
+    return true; // let the buster report the malformed URL where it is written
+  }
 }
 
 /** Whether a URL path names a page or a directory, which are links, never busted. */
@@ -124,6 +137,8 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   const progress = hooks.progress ?? silentProgress;
   const dir = siteDirectory(options.dir);
   const rel = (file: string) => relative(dir, file).split(sep).join("/");
+  // Decoded, like the URL paths the buster resolves; `--base` itself is written encoded.
+  const base = decodeBase(options.base);
   const summary: Summary = {
     dir, mode: options.mode, dryRun: options.dryRun, htmlFiles: 0, cssFiles: 0, references: 0, busted: 0, changed: 0,
     filesChanged: [], copiesWritten: 0, copiesPresent: 0, manifest: undefined, manifestChanged: false, problems: [], warnings: [],
@@ -153,6 +168,7 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
         ...ctx,
         bust(ref, o) {
           const parts = splitUrl(ref);
+          if (parts && !underBase(parts.path, ctx.urlPath, base, ref)) return ref;
           const counted = parts !== undefined && !isPageLink(parts.path);
           if (counted) summary.references++;
           const out = ctx.bust(ref, o);
@@ -165,7 +181,7 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   let buster: CacheBuster;
   try {
     buster = createCacheBuster({
-      root: dir, mode: options.mode, param: options.param, length: options.length, algorithm: options.algorithm,
+      ...(base === "/" ? { root: dir } : { roots: { [base]: dir, "/": dir } }), mode: options.mode, param: options.param, length: options.length, algorithm: options.algorithm,
       validate: "once", missing: "error", transformers: [counting], onWarning: (w) => summary.warnings.push(w.message),
     });
   } catch (error) {
@@ -189,7 +205,7 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
 
   const bustOne = (url: string, from: string, file: string, where: () => Position): string | undefined => {
     const parts = splitUrl(url);
-    if (!parts || isPageLink(parts.path)) return undefined;
+    if (!parts || isPageLink(parts.path) || !underBase(parts.path, from, base, url)) return undefined;
     summary.references++;
     try {
       const out = buster.url(url, { from, missing: "error" });
@@ -211,10 +227,10 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   for (const path of cssSourcesToScan) {
     if (hooks.signal?.aborted) break;
     try {
-      buster.url(urlPathOf(path));
+      buster.url(urlPathOf(path, options.base));
     } catch (error) {
       const at = error as { line?: number; column?: number };
-      problem({ file: path, line: at.line ?? 1, column: at.column ?? 1, url: urlPathOf(path), code: codeOf(error), message: messageOf(error) });
+      problem({ file: path, line: at.line ?? 1, column: at.column ?? 1, url: urlPathOf(path, options.base), code: codeOf(error), message: messageOf(error) });
     }
     progress.tick();
     // Let a signal handler run between files.
@@ -225,7 +241,7 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   for (const path of site.html) {
     if (hooks.signal?.aborted) break;
     const file = await readText(join(dir, path));
-    const pageUrl = urlPathOf(path);
+    const pageUrl = urlPathOf(path, options.base);
     let locate: ((offset: number) => Position) | undefined;
     const at = (offset: number) => () => (locate ??= lineLocator(file.text))(offset);
     const edits = htmlEdits(file.text, {
@@ -264,7 +280,9 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   }
   if (options.mode === "path") {
     progress.phase("copies", entries.length);
-    await emitFiles(entries, dir, buster.options, (w) => summary.warnings.push(w.message), {
+    // Copies go where their URL path says, less the `--base` the site is served under.
+    const copies = entries.map((e) => ({ ...e, fingerprinted: e.fingerprinted.slice(base.length - 1) }));
+    await emitFiles(copies, dir, buster.options, (w) => summary.warnings.push(w.message), {
       signal: hooks.signal,
       onCopy: (_path, written) => {
         if (written) summary.copiesWritten++;
@@ -299,6 +317,14 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   if (summary.manifest !== undefined && !summary.interrupted) summary.manifestChanged = await writeManifest(summary.manifest, entries);
   progress.end();
   return summary;
+}
+
+function decodeBase(base: string): string {
+  try {
+    return decodeURIComponent(base);
+  } catch {
+    throw new UsageError(`--base has malformed percent-encoding: ${JSON.stringify(base)}`);
+  }
 }
 
 function codeOf(error: unknown): string {

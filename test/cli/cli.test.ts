@@ -65,6 +65,17 @@ describe("cache-bust <dir>", () => {
     expect(read(site, "b/index.html")).toBe(`<base href="/blog/"><img src="a.png?v=${sha("blog")}">`);
   });
 
+  it("serves the site under --base and leaves other root-relative URLs alone", () => {
+    const site = tree({ "index.html": '<img src="/repo/img/a.png"><img src="/other/a.png"><img src="img/a.png">', "img/a.png": "A" });
+    const manifest = join(site, "m.json");
+    const r = cli([site, "--base", "/repo", "--mode", "path", "--manifest", manifest, "--json"]);
+    const a = sha("A");
+    expect(read(site, "index.html")).toBe(`<img src="/repo/img/a.${a}.png"><img src="/other/a.png"><img src="img/a.${a}.png">`);
+    expect(fs.existsSync(join(site, `img/a.${a}.png`))).toBe(true);
+    expect(JSON.parse(read(site, "m.json"))).toEqual({ "/repo/img/a.png": { url: `/repo/img/a.${a}.png`, hash: a } });
+    expect(JSON.parse(r.stdout).problems).toEqual([]);
+  });
+
   it("busts inside <template> and <noscript>", () => {
     const site = tree({ "index.html": '<template><img src="a.png"></template><noscript><img src="a.png"></noscript>', "a.png": "A" });
     cli([site]);
@@ -182,6 +193,7 @@ describe("cache-bust on bad input", () => {
     [[".", "--mode", "hash"], "--mode must be query or path"],
     [[".", "--frobnicate"], "--frobnicate"],
     [[".", "--length", "0"], "--length must be a whole number"],
+    [[".", "--base", "repo/"], "--base must be a URL path"],
   ])("exits 2 with a clear message for %j", (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);

@@ -54,6 +54,19 @@ describe("emit", () => {
     expect(warnings[0]?.message).toContain(join(out, `a.${sha("old")}.css`));
   });
 
+  it("never writes a copy through a symbolic link that leads out of the output directory", async () => {
+    const root = tree({ "lib/a.js": "a" });
+    const out = tree();
+    const elsewhere = tree();
+    fs.symlinkSync(elsewhere, join(out, "lib"));
+    const warnings: CacheBustError[] = [];
+    const b = createCacheBuster({ root, mode: "path", onWarning: (w) => warnings.push(w) });
+    b.url("/lib/a.js");
+    expect(await b.emit(out)).toEqual([]);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    expect(warnings.map((w) => w.code)).toEqual(["OUTSIDE_ROOT"]);
+  });
+
   it("refuses to run in query mode", async () => {
     const b = createCacheBuster({ root: tree() });
     await expect(b.emit(tree())).rejects.toMatchObject({ code: "BAD_ARGUMENT" });
