@@ -7,6 +7,7 @@ import {
   type CacheBuster,
   type MissingPolicy,
 } from "../src/index.js";
+import { cssTransformer, type CssReferenceProblem } from "../src/css/index.js";
 import { pageOf, splitArguments, type PageInfo } from "./eleventy/context.js";
 import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
 import { decodeAttribute, encodeAttribute } from "./eleventy/html.js";
@@ -67,9 +68,27 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   }
   eleventyConfig.versionCheck?.(">=3.0.0");
   const settings = readSettings(options);
+  let runMode: RunMode = "build";
+  const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
+
+  /** A stylesheet reference that cannot be busted follows the same policy as a template's. */
+  const warned = new Set<string>();
+  function onCssProblem(problem: CssReferenceProblem): void {
+    const policy = missing() ?? "error";
+    if (policy === "ignore") return;
+    const where = `${problem.file}:${problem.line}:${problem.column}`;
+    const error = new CacheBustError(problem.error.code, `${problem.error.message} (referenced from ${where})`, { url: problem.url, file: problem.error.file, cause: problem.error });
+    if (policy === "error") throw error;
+    if (!warned.has(where)) {
+      warned.add(where);
+      (settings.core.onWarning ?? ((e: CacheBustError) => console.warn(e.message)))(error);
+    }
+  }
+  // Stylesheets' own references are busted too, unless `transformers` says otherwise.
+  if (!settings.shared && settings.core.transformers === undefined) settings.core.transformers = [cssTransformer({ onMissing: onCssProblem })];
+
   // Made now, so that bad options fail when the config loads rather than at the first render.
   const explicit = settings.shared ?? (settings.explicitRoots ? createCacheBuster(settings.core) : createCacheBuster({ ...settings.core, root: "." }));
-  let runMode: RunMode = "build";
   let lookup: LayeredLookup | undefined;
   let pages = new Set<string>();
 
@@ -90,8 +109,6 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     busters.push(createCacheBuster({ ...settings.core, root: output }));
     return (lookup = layeredLookup(busters, prefix));
   }
-
-  const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
 
   function urlFilter(this: unknown, ...raw: unknown[]): string {
     const { args, handlebars } = splitArguments(raw);
@@ -122,6 +139,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
 
   eleventyConfig.on("eleventy.before", (event: { runMode?: RunMode } | undefined) => {
     runMode = event?.runMode ?? "build";
+    warned.clear();
     provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
     for (const buster of current().busters) buster.refresh();
   });

@@ -1,4 +1,34 @@
+import { join, resolve, sep } from "node:path";
+import { writeFileAtomic } from "../../src/emit.js";
+import { CacheBustError } from "../../src/index.js";
+import { writeManifest } from "../../src/manifest.js";
 import type { LayeredLookup } from "./lookup.js";
 
-/** Writes what a build's busting needs in the output directory (filled in by issue 5). */
-export async function writeBuildOutput(_lookup: LayeredLookup, _outDir: string, _manifestFile: string | undefined): Promise<void> {}
+/** Where in the output directory a URL path's file goes; never outside it. */
+function outputFile(outDir: string, urlPath: string): string {
+  const file = resolve(join(outDir, urlPath));
+  if (!file.startsWith(resolve(outDir) + sep)) {
+    throw new CacheBustError("OUTSIDE_ROOT", `cache-bust/eleventy: ${JSON.stringify(urlPath)} would be written outside the output directory ${outDir}`, { url: urlPath, file });
+  }
+  return file;
+}
+
+/**
+ * Writes what the URLs of a finished build need in the output directory: in `"path"` mode the
+ * fingerprinted copies (`buster.emit`), in `"query"` mode the rewritten text of every
+ * stylesheet whose references were busted (over Eleventy's passthrough copy of it), and the
+ * manifest when `manifestFile` is set. Everything is written atomically.
+ */
+export async function writeBuildOutput(lookup: LayeredLookup, outDir: string, manifestFile: string | undefined): Promise<void> {
+  const pathMode = lookup.busters[0]?.options.mode === "path";
+  if (pathMode) {
+    // Later layers first, so that where two layers hashed the same URL path the first one wins.
+    for (const buster of [...lookup.busters].reverse()) await buster.emit(outDir);
+  } else {
+    // `entries()` lists each URL path once, from the first layer that hashed it.
+    for (const entry of lookup.entries()) {
+      if (entry.content) await writeFileAtomic(outputFile(outDir, entry.urlPath), entry.content);
+    }
+  }
+  if (manifestFile !== undefined) await writeManifest(outputFile(outDir, `/${manifestFile.replace(/^[\\/]+/, "")}`), lookup.entries());
+}

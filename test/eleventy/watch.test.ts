@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -14,6 +15,19 @@ const pluginCjs = join(repo, "dist/eleventy.cjs");
 
 const CSS = "body { background: #123456 }\n";
 const CSS2 = "body { background: #654321 }\n";
+const JS = "console.log(1)\n";
+
+/** A TCP port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => ok(port));
+    });
+  });
+}
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -83,6 +97,32 @@ describe("Eleventy's command line with the built plugin", () => {
     const out = join(dir, "_site/index.html");
     await until("the first build", () => read(out) !== "", 30_000, () => log);
     expect([read(out), /cache-bust: .*nope\.css/.test(log)]).toEqual([`<link href="/css/nope.css">`, true]);
+  });
+
+  test("--serve answers a fingerprinted URL with the file's bytes, even with passthrough copies served from source", async () => {
+    const dir = site({
+      "src/js/app.js": JS,
+      "src/index.njk": `<script src="{{ '/js/app.js' | cache_bust }}"></script>`,
+      "eleventy.config.mjs": `import cacheBust from ${JSON.stringify(pathToFileURL(pluginEsm).href)};
+export default function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy("src/js");
+  eleventyConfig.setServerPassthroughCopyBehavior("passthrough");
+  eleventyConfig.addPlugin(cacheBust, { mode: "path" });
+}
+export const config = { dir: { input: "src", output: "_site" } };
+`,
+    });
+    let log = "";
+    const child = spawn(process.execPath, [eleventyBin, "--serve", `--port=${await freePort()}`], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    child.stdout?.on("data", (d) => (log += d));
+    child.stderr?.on("data", (d) => (log += d));
+    await until("the server", () => /Server at (http:\/\/[^\s]+)/.test(log), 30_000, () => log);
+    const base = (/Server at (http:\/\/[^\s]+)/.exec(log) as RegExpExecArray)[1] as string;
+    const url = `/js/app.${sha(JS)}.js`;
+    await until("the build", () => read(join(dir, "_site/index.html")).includes(url), 30_000, () => log);
+    const response = await fetch(new URL(url, base));
+    expect([response.status, await response.text()]).toEqual([200, JS]);
   });
 
   test("a CommonJS config can require the plugin", () => {
