@@ -7,11 +7,9 @@
 //   CACHE_BUST_MODE=path npm run demo   path mode:  /css/site.<hash>.css
 //   npm run demo -- --keep              keep the temporary copy and print where it is
 import * as fs from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { copyExampleSite, repo } from "./site-copy.mjs";
 
-const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const PAGES = [
   { file: "index.html", url: "/" },
   { file: "blog/first-post/index.html", url: "/blog/first-post/" },
@@ -26,19 +24,6 @@ if (!fs.existsSync(join(repo, "dist", "eleventy.js"))) {
 }
 const { default: Eleventy } = await import("@11ty/eleventy");
 const { unfingerprintName } = await import("cache-bust");
-
-/** Copies examples/site into a fresh temporary directory that resolves `cache-bust` to this repository. */
-function copySite() {
-  const root = fs.mkdtempSync(join(tmpdir(), "cache-bust-demo-"));
-  const site = join(root, "site");
-  fs.cpSync(join(repo, "examples", "site"), site, {
-    recursive: true,
-    filter: (src) => !/[\\/](_site|node_modules)$/.test(src),
-  });
-  fs.mkdirSync(join(site, "node_modules"));
-  fs.symlinkSync(repo, join(site, "node_modules", "cache-bust"), "junction");
-  return { root, site };
-}
 
 /**
  * An Eleventy instance for the copy, set up as `npx @11ty/eleventy` run inside it would be.
@@ -105,7 +90,7 @@ function stylesheetRefs(site, served) {
   return [...fs.readFileSync(file, "utf8").matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)].map((m) => m[1]);
 }
 
-const { root, site } = copySite();
+const { site, remove } = copyExampleSite();
 const elev = eleventy(site);
 try {
   console.log(`cache-bust demo (mode: ${mode})\n`);
@@ -143,5 +128,5 @@ try {
   }
 } finally {
   if (keep) console.log(`\nThe built copy is in ${site} (its output in ${join(site, "_site")}).`);
-  else fs.rmSync(root, { recursive: true, force: true });
+  else remove();
 }
