@@ -108,6 +108,8 @@ export interface HtmlHooks {
   bustFor(baseHref: string | undefined): BustUrl;
   /** Told about a `<style>` element whose CSS cannot be parsed (it is left as written). */
   onCssError(error: unknown, offset: number): void;
+  /** Told about a value left as written because its character references could not be mapped. */
+  onUnreadableValue?(offset: number): void;
 }
 
 /**
@@ -130,8 +132,10 @@ export function htmlEdits(html: string, hooks: HtmlHooks): Edit[] {
       if (!at || !attr) continue;
       const where = rawValue(html, at.startOffset, key.length, at.endOffset);
       if (!where) continue;
-      const edit = rewriteValue(html, where, attr.value, valueEdits(attr.value, shape, (url, i) => bust(url, where.start + i)));
+      const wanted = valueEdits(attr.value, shape, (url, i) => bust(url, where.start + i));
+      const edit = rewriteValue(html, where, attr.value, wanted);
       if (edit) edits.push(edit);
+      else if (wanted.length > 0) hooks.onUnreadableValue?.(where.start);
     }
     if (el.tagName === "style" && el.namespaceURI === HTML_NS) {
       const text = el.childNodes[0];

@@ -249,6 +249,10 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
         const from = basePath(pageUrl, href);
         return (url, offset) => (from === null ? undefined : bustOne(url, from, path, at(offset)));
       },
+      onUnreadableValue: (offset) => {
+        const { line, column } = at(offset)();
+        summary.warnings.push(`${path}:${line}:${column}: attribute left as written (a character reference this tool cannot map back)`);
+      },
       onCssError: (error, offset) => {
         const { line, column } = at(offset)();
         problem({ file: path, line, column, url: "<style>", code: codeOf(error), message: messageOf(error) });

@@ -34,9 +34,12 @@ describe("decodeWithMap", () => {
 });
 
 describe("rewriteHtml", () => {
-  it("leaves an attribute with an unusual character reference as written", () => {
-    const html = '<img src="a&copy.png">';
-    expect(rewrite(html)).toBe(html);
+  it("leaves an attribute with an unusual character reference as written and says where", () => {
+    const html = '<p>\n<img src="a&copy.png">';
+    const told: number[] = [];
+    const out = rewriteHtml(html, { bustFor: () => tag, onCssError: () => {}, onUnreadableValue: (offset) => told.push(offset) });
+    expect(out).toBeUndefined();
+    expect(told).toEqual([html.indexOf("a&copy")]);
   });
 
   it("rewrites only the URL inside an attribute with character references", () => {
