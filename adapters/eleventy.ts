@@ -110,10 +110,18 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     return (lookup = layeredLookup(busters, prefix));
   }
 
+  /** Extra arguments (a Nunjucks keyword, a Liquid `key: value`) are refused, not ignored. */
+  function checkArity(args: unknown[], max: number, name: string): void {
+    if (args.length > max) {
+      throw new CacheBustError("BAD_ARGUMENT", `cache-bust/eleventy: ${name} takes ${max === 1 ? "only the URL" : "the URL and an algorithm"}, got ${args.length} arguments`);
+    }
+  }
+
   function urlFilter(this: unknown, ...raw: unknown[]): string {
     const { args, handlebars } = splitArguments(raw);
     const page = pageOf(this, handlebars);
     try {
+      checkArity(args, 1, settings.filterName);
       return current().url(args[0], page.url, missing());
     } catch (error) {
       throw inTemplate(error, page);
@@ -125,6 +133,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     const page = pageOf(this, handlebars);
     const algorithm = args[1] === undefined || args[1] === null ? undefined : (args[1] as string);
     try {
+      checkArity(args, 2, "integrity");
       return current().integrity(args[0], algorithm, page.url, missing());
     } catch (error) {
       throw inTemplate(error, page);
@@ -144,7 +153,9 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     for (const buster of current().busters) buster.refresh();
   });
 
-  eleventyConfig.on("eleventy.after", async () => {
+  eleventyConfig.on("eleventy.after", async (event: { outputMode?: string } | undefined) => {
+    // `toJSON()`/`--to=json` write nothing, so neither does the plugin.
+    if (event?.outputMode !== undefined && event.outputMode !== "fs") return;
     await writeBuildOutput(current(), dirs().output, settings.manifestFile);
   });
 

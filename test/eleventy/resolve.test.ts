@@ -97,3 +97,18 @@ describe("a URL whose file is missing", () => {
     expect(cacheBustCause(error)?.code).toBe("OUTSIDE_ROOT");
   });
 });
+
+describe("filter arguments", () => {
+  test("an argument the filter does not take fails instead of being ignored", async () => {
+    const dir = site({ "src/css/site.css": CSS, "src/index.njk": `{{ '/css/site.css' | cache_bust(param="h") }}` });
+    const error = await rejection(build(dir, (c) => c.addPlugin(cacheBust)));
+    expect(cacheBustCause(error)?.code).toBe("BAD_ARGUMENT");
+  });
+
+  test("integrity takes another algorithm as its argument", async () => {
+    const dir = site({ "src/app.js": JS, "src/index.njk": `{{ '/app.js' | integrity('sha512') }}` });
+    await build(dir, (c) => c.addPlugin(cacheBust));
+    const { createHash } = await import("node:crypto");
+    expect(page(dir, "index.html")).toBe(`sha512-${createHash("sha512").update(JS).digest("base64")}`);
+  });
+});
