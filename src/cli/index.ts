@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { createRequire } from "node:module";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseCli, USAGE, UsageError } from "./args.js";
 import { silentProgress, streamProgress } from "./progress.js";
 import { formatSummary } from "./report.js";
@@ -51,9 +52,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The package's version, read next to the running script (dist/cli.js -> package.json). */
 function versionOf(): string {
   try {
-    return (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+    const script = realpathSync(process.argv[1] as string);
+    return (JSON.parse(readFileSync(join(dirname(script), "..", "package.json"), "utf8")) as { version: string }).version;
   } catch {
     return "unknown";
   }

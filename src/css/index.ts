@@ -36,6 +36,18 @@ export interface CssTransformerOptions {
 }
 
 const IS_CSS = /\.css$/i;
+const CHARSET = /^@charset "([^"]*)";/;
+
+/**
+ * Whether the text is what the file holds: the buster reads stylesheets as UTF-8, so a file in
+ * another encoding (declared by `@charset`, or bytes UTF-8 cannot read, which come out as
+ * U+FFFD) would have its other bytes changed by a rewrite. Such a file is left as it is.
+ */
+function safeToRewrite(source: string): boolean {
+  const charset = CHARSET.exec(source.replace(/^\uFEFF/, ""))?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") return false;
+  return !source.includes("\uFFFD");
+}
 
 function busterFor(source: string, ctx: TransformContext, onMissing: CssTransformerOptions["onMissing"]) {
   let position: ReturnType<typeof lineLocator> | undefined;
@@ -76,6 +88,7 @@ export function cssTransformer(options: CssTransformerOptions = {}): ContentTran
     name: "css",
     test,
     transform(source, ctx) {
+      if (!safeToRewrite(source)) return undefined;
       return rewriteCss(source, busterFor(source, ctx, onMissing), ctx.file);
     },
   };

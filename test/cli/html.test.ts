@@ -42,6 +42,10 @@ describe("rewriteHtml", () => {
     expect(told).toEqual([html.indexOf("a&copy")]);
   });
 
+  it("keeps a byte order mark and CR LF inside a value", () => {
+    expect(rewrite('\uFEFF<img srcset="a.png 1x,\r\n b.png 2x">')).toBe('\uFEFF<img srcset="a.png?v=1 1x,\r\n b.png?v=1 2x">');
+  });
+
   it("rewrites only the URL inside an attribute with character references", () => {
     expect(rewrite('<img src="&#x2F;a.png">', (u) => `${u}?v=1`)).toBe('<img src="&#x2F;a.png?v=1">');
   });

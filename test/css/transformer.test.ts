@@ -139,6 +139,14 @@ describe("cssTransformer", () => {
     expect(fs.readFileSync(join(out, `f/a.${sha(FONT)}.woff2`), "utf8")).toBe(FONT);
   });
 
+  it("leaves a stylesheet that is not UTF-8 byte-for-byte", () => {
+    const bytes = Buffer.concat([Buffer.from('@charset "iso-8859-1";\n.a{content:"caf'), Buffer.from([0xe9]), Buffer.from('";background:url(a.png)}')]);
+    const root = tree({ "s.css": bytes, "a.png": "A" });
+    const b = buster(root);
+    expect(b.url("/s.css")).toBe(`/s.css?v=${sha(bytes)}`);
+    expect(b.entries().find((e) => e.urlPath === "/s.css")?.content).toBeUndefined();
+  });
+
   it("keeps no rewritten copy of a stylesheet without local references", () => {
     const css = "a{color:red}";
     const root = tree({ "s.css": css });
