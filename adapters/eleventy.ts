@@ -16,6 +16,7 @@ import { readSettings, type EleventyPluginOptions } from "./eleventy/options.js"
 import { sourceLayers, type PassthroughEntry } from "./eleventy/roots.js";
 import { pageUrlSet, isPageUrl } from "./eleventy/pages.js";
 import { writeBuildOutput } from "./eleventy/output.js";
+import { rewrittenFilesMiddleware } from "./eleventy/serve.js";
 
 export type { EleventyPluginOptions } from "./eleventy/options.js";
 
@@ -28,6 +29,7 @@ export interface EleventyConfigLike {
   passthroughCopies?: Record<string, PassthroughEntry | undefined>;
   pathPrefix?: string;
   extensionMap?: unknown;
+  setServerOptions?(options: { middleware?: unknown[] }): void;
   htmlTransformer?: {
     addUrlTransform(extensions: string, callback: (this: any, url: string, context?: unknown) => string, options?: { priority?: number; name?: string }): void;
   };
@@ -91,6 +93,8 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   const explicit = settings.shared ?? (settings.explicitRoots ? createCacheBuster(settings.core) : createCacheBuster({ ...settings.core, root: "." }));
   let lookup: LayeredLookup | undefined;
   let pages = new Set<string>();
+  /** Rewritten stylesheets of the last build (query mode), for the dev server. */
+  let rewritten = new Map<string, Buffer>();
 
   const dirs = () => {
     const d = eleventyConfig.directories ?? {};
@@ -157,7 +161,13 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     // `toJSON()`/`--to=json` write nothing, so neither does the plugin.
     if (event?.outputMode !== undefined && event.outputMode !== "fs") return;
     await writeBuildOutput(current(), dirs().output, settings.manifestFile);
+    // Path mode writes rewritten stylesheets under their fingerprinted names, which no alias shadows.
+    const done = current();
+    const queryMode = done.busters[0]?.options.mode === "query";
+    rewritten = new Map(queryMode ? done.entries().flatMap((e) => (e.content ? [[e.urlPath, e.content] as const] : [])) : []);
   });
+  // Added to the user's middleware (Eleventy concatenates the lists).
+  eleventyConfig.setServerOptions?.({ middleware: [rewrittenFilesMiddleware(() => rewritten, () => normalPrefix(eleventyConfig.pathPrefix))] });
 
   if (settings.auto) {
     if (!eleventyConfig.htmlTransformer) {

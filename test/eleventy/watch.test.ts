@@ -125,6 +125,35 @@ export const config = { dir: { input: "src", output: "_site" } };
     expect([response.status, await response.text()]).toEqual([200, JS]);
   });
 
+  test("--serve answers a stylesheet's URL with its rewritten text when passthrough copies are served from source", async () => {
+    const dir = site({
+      "src/img/logo.png": "png\n",
+      "src/css/site.css": `h1 { background: url(../img/logo.png) }\n`,
+      "src/index.njk": `<link href="{{ '/css/site.css' | cache_bust }}">`,
+      "eleventy.config.mjs": `import cacheBust from ${JSON.stringify(pathToFileURL(pluginEsm).href)};
+export default function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy("src/css");
+  eleventyConfig.addPassthroughCopy("src/img");
+  eleventyConfig.setServerPassthroughCopyBehavior("passthrough");
+  eleventyConfig.addPlugin(cacheBust);
+}
+export const config = { dir: { input: "src", output: "_site" } };
+`,
+    });
+    let log = "";
+    const child = spawn(process.execPath, [eleventyBin, "--serve", `--port=${await freePort()}`], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    child.stdout?.on("data", (d) => (log += d));
+    child.stderr?.on("data", (d) => (log += d));
+    await until("the server", () => /Server at (http:\/\/[^\s]+)/.test(log), 30_000, () => log);
+    const base = (/Server at (http:\/\/[^\s]+)/.exec(log) as RegExpExecArray)[1] as string;
+    await until("the build", () => read(join(dir, "_site/index.html")).includes("?v="), 30_000, () => log);
+    const busted = (/href="([^"]+)"/.exec(read(join(dir, "_site/index.html"))) as RegExpExecArray)[1] as string;
+    const response = await fetch(new URL(busted, base));
+    const text = await response.text();
+    expect([response.status, text, busted]).toEqual([200, `h1 { background: url(../img/logo.png?v=${sha("png\n")}) }\n`, `/css/site.css?v=${sha(text)}`]);
+  });
+
   test("a CommonJS config can require the plugin", () => {
     const dir = site({
       "src/css/site.css": CSS,
