@@ -1,0 +1,54 @@
+// Varnish as the CDN of the end-to-end test: `varnishd -F` on 127.0.0.1, with its own
+// working directory and a VCL from test/e2e/vcl/, in front of the origin.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, startProcess, waitUntil } from "./support.mjs";
+
+/** The directory of the repository's VCL files. */
+export const VCL_DIR = fileURLToPath(new URL("./vcl/", import.meta.url));
+
+/**
+ * Starts varnishd with `vclFile` in front of an origin on 127.0.0.1:`backendPort`, in a new
+ * directory under `workDir`. Resolves to `{ url, pid }` once it answers HTTP; its stop is
+ * registered with `cleanup`.
+ */
+export async function startVarnish({ vclFile, backendPort, workDir, cleanup, timeoutMs = 30000 }) {
+  // The VCL compiler runs as an unprivileged user: what it reads must be world-readable.
+  await fs.mkdir(workDir, { recursive: true, mode: 0o755 });
+  await fs.chmod(workDir, 0o755);
+  const backend = `backend origin {\n\t.host = "127.0.0.1";\n\t.port = "${backendPort}";\n}\n`;
+  await fs.writeFile(path.join(workDir, "e2e-origin.vcl"), backend, { mode: 0o644 });
+
+  const port = await freePort();
+  const args = [
+    "-F",
+    "-a", `127.0.0.1:${port}`,
+    // No management port: nothing listens but the HTTP address above.
+    "-T", "none",
+    "-n", path.join(workDir, "varnishd"),
+    "-p", `vcl_path=${workDir}`,
+    "-f", vclFile,
+    "-s", "malloc,32m",
+    "-l", "2m",
+  ];
+  const child = startProcess("varnishd", args, { cleanup });
+  let spawnError;
+  child.once("error", (error) => {
+    spawnError = error;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const abortIf = () => {
+    if (spawnError) return spawnError.message;
+    if (child.exitCode !== null || child.signalCode !== null) return "varnishd exited";
+    return undefined;
+  };
+  await waitUntil(async () => {
+    // Any HTTP answer means the cache process is up (the origin answers 404, never cached).
+    const response = await fetch(`${url}/__e2e_ready`, { signal: AbortSignal.timeout(2000) });
+    return response.status > 0;
+  }, { timeoutMs, intervalMs: 200, what: `varnishd ${args.join(" ")}`, abortIf }).catch((error) => {
+    throw new Error(`${error.message}\n${child.output()}`);
+  });
+  return { url, pid: child.pid, output: () => child.output() };
+}
