@@ -90,12 +90,16 @@ export function rewriteValue(html: string, where: RawValue, expected: string, ed
   const { map } = decoded;
   let out = "";
   let at = 0;
+  let needsQuotes = false;
   for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-    out += raw.slice(at, map[edit.start]) + escapeFor(edit.insert, where.quote);
+    const insert = escapeFor(edit.insert, where.quote);
+    // Only what is added can make an unquoted value need quotes: the rest parsed as it is.
+    needsQuotes ||= where.quote === "" && /[\s"'=<>`]/.test(insert);
+    out += raw.slice(at, map[edit.start]) + insert;
     at = map[edit.end] as number;
   }
   out += raw.slice(at);
-  if (where.quote === "" && /[\s"'=<>`]/.test(out)) {
+  if (needsQuotes) {
     return { start: where.start, end: where.end, insert: `"${out.replace(/"/g, "&quot;")}"` };
   }
   return { start: where.start, end: where.end, insert: out };
