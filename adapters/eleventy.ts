@@ -7,14 +7,15 @@ import {
   type CacheBuster,
   type MissingPolicy,
 } from "../src/index.js";
-import { cssTransformer, type CssReferenceProblem } from "../src/css/index.js";
+import { cssTransformer } from "../src/css/index.js";
 import { pageOf, splitArguments, type PageInfo } from "./eleventy/context.js";
 import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
-import { decodeAttribute, encodeAttribute } from "./eleventy/html.js";
+import { autoBustTransform } from "./eleventy/auto.js";
 import { layeredLookup, type LayeredLookup } from "./eleventy/lookup.js";
 import { readSettings, type EleventyPluginOptions } from "./eleventy/options.js";
 import { sourceLayers, type PassthroughEntry } from "./eleventy/roots.js";
-import { pageUrlSet, isPageUrl } from "./eleventy/pages.js";
+import { pageUrlSet } from "./eleventy/pages.js";
+import { cssProblemReporter } from "./eleventy/problems.js";
 import { writeBuildOutput } from "./eleventy/output.js";
 import { rewrittenFilesMiddleware } from "./eleventy/serve.js";
 
@@ -73,24 +74,14 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   let runMode: RunMode = "build";
   const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
 
-  /** A stylesheet reference that cannot be busted follows the same policy as a template's. */
-  const warned = new Set<string>();
-  function onCssProblem(problem: CssReferenceProblem): void {
-    const policy = missing() ?? "error";
-    if (policy === "ignore") return;
-    const where = `${problem.file}:${problem.line}:${problem.column}`;
-    const error = new CacheBustError(problem.error.code, `${problem.error.message} (referenced from ${where})`, { url: problem.url, file: problem.error.file, cause: problem.error });
-    if (policy === "error") throw error;
-    if (!warned.has(where)) {
-      warned.add(where);
-      (settings.core.onWarning ?? ((e: CacheBustError) => console.warn(e.message)))(error);
-    }
-  }
+  // A stylesheet reference that cannot be busted follows the same policy as a template's.
+  const cssProblems = cssProblemReporter(() => missing() ?? "error", settings.core.onWarning);
   // Stylesheets' own references are busted too, unless `transformers` says otherwise.
-  if (!settings.shared && settings.core.transformers === undefined) settings.core.transformers = [cssTransformer({ onMissing: onCssProblem })];
+  if (!settings.shared && settings.core.transformers === undefined) settings.core.transformers = [cssTransformer({ onMissing: cssProblems.report })];
 
-  // Made now, so that bad options fail when the config loads rather than at the first render.
-  const explicit = settings.shared ?? (settings.explicitRoots ? createCacheBuster(settings.core) : createCacheBuster({ ...settings.core, root: "." }));
+  // Made now, so that bad options fail when the config loads rather than at the first render
+  // (without root/roots it only checks them: the real busters need the final passthrough copies).
+  const configured = settings.shared ?? createCacheBuster(settings.explicitRoots ? settings.core : { ...settings.core, root: "." });
   let lookup: LayeredLookup | undefined;
   let pages = new Set<string>();
   /** Rewritten stylesheets of the last build (query mode), for the dev server. */
@@ -105,7 +96,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   function current(): LayeredLookup {
     if (lookup) return lookup;
     const prefix = normalPrefix(eleventyConfig.pathPrefix);
-    if (settings.shared || settings.explicitRoots) return (lookup = layeredLookup([explicit], prefix));
+    if (settings.shared || settings.explicitRoots) return (lookup = layeredLookup([configured], prefix));
     const { input, output } = dirs();
     const isDirectory = (path: string) => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
     const layers = sourceLayers({ input, cwd: process.cwd(), passthroughCopies: eleventyConfig.passthroughCopies ?? {}, isDirectory });
@@ -152,7 +143,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
 
   eleventyConfig.on("eleventy.before", (event: { runMode?: RunMode } | undefined) => {
     runMode = event?.runMode ?? "build";
-    warned.clear();
+    cssProblems.reset();
     provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
     for (const buster of current().busters) buster.refresh();
   });
@@ -178,21 +169,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     });
     eleventyConfig.htmlTransformer.addUrlTransform(
       "html",
-      function autoBust(this: { page?: { url?: unknown }; url?: unknown } | undefined, raw: string): string {
-        if (typeof raw !== "string") return raw;
-        const decoded = decodeAttribute(raw);
-        if (decoded === undefined) return raw;
-        const from = typeof this?.page?.url === "string" ? this.page.url : typeof this?.url === "string" ? this.url : undefined;
-        const found = current();
-        if (isPageUrl(decoded, from, pages, normalPrefix(eleventyConfig.pathPrefix))) return raw;
-        try {
-          return encodeAttribute(raw, decoded, found.url(decoded, from, "ignore"));
-        } catch (error) {
-          // Directories, URLs outside the site, malformed URLs: `auto` leaves them alone, silently.
-          if (isCacheBustError(error)) return raw;
-          throw error;
-        }
-      },
+      autoBustTransform({ lookup: current, pages: () => pages, pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix) }),
       // Before HtmlBasePlugin (-2), which adds the pathPrefix, and after HtmlRelativeCopy (-1).
       { priority: -1.5, name: "cache-bust-auto" },
     );

@@ -41,6 +41,15 @@ describe("the cache_bust filter in each template language", () => {
     expect(page(dir, "blog/post/index.html")).toBe(`<link href="../../css/site.css?${v}">`);
   });
 
+  test("a Liquid {% render %} partial, which has no page, busts a root-relative URL", async () => {
+    const dir = project({
+      "src/_includes/head.liquid": `<link href="{{ '/css/site.css' | cache_bust }}">`,
+      "src/blog/post.liquid": `{% render "head.liquid" %}`,
+    });
+    await build(dir, withAssets((c) => c.addPlugin(cacheBust)));
+    expect(page(dir, "blog/post/index.html")).toBe(`<link href="/css/site.css?${v}">`);
+  });
+
   test("an 11ty.js template calls the filter as this.cache_bust", async () => {
     const dir = project({
       "src/index.11ty.js": "export default class { render() { return `<link href=\"${this.cache_bust('/css/site.css')}\">`; } }\n",
