@@ -48,6 +48,16 @@ describe("mode: \"path\" in Eleventy", () => {
   });
 });
 
+test("auto: true in path mode names the fingerprinted copy and writes it", async () => {
+  const dir = project({ "src/index.html": `<img src="/img/logo.png">` });
+  await build(dir, (c) => {
+    copies(c);
+    c.addPlugin(cacheBust, { mode: "path", auto: true });
+  });
+  const url = `/img/logo.${sha(PNG)}.png`;
+  expect([page(dir, "index.html"), bytes(dir, url)]).toEqual([`<img src="${url}">`, PNG]);
+});
+
 describe("stylesheets in Eleventy", () => {
   test("the stylesheet served at the busted URL has its url() busted and hashes to that URL", async () => {
     const dir = project({ "src/index.njk": `{{ '/css/site.css' | cache_bust }}` });
