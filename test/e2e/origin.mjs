@@ -58,7 +58,7 @@ async function respond(root, request, response) {
 /**
  * Serves the files under `root` on 127.0.0.1 (a free port). Resolves to
  * `{ port, url, close() }` once listening.
- * @example const origin = await startOrigin("/tmp/x/_site"); await fetch(`${origin.url}/`);
+ * @example const origin = await startOrigin("site/_site"); await fetch(`${origin.url}/`);
  */
 export function startOrigin(root) {
   const dir = path.resolve(root);

@@ -75,14 +75,16 @@ async function openPage(browser, cleanup) {
 
 /**
  * One scenario: build, serve through Varnish, look, change the assets, rebuild, look again
- * (same browser, then a fresh one). Each check is recorded through `check`.
+ * (same browser, then a fresh one). Each check is recorded through `check`, each screenshot
+ * in `shots` (label to file).
  */
-async function runScenario(scenario, { browser, workRoot, shotsDir, cleanup, check, log }) {
+async function runScenario(scenario, { browser, workRoot, shotsDir, shots, cleanup, check, log }) {
   const workDir = path.join(workRoot, scenario.name);
+  // Recorded in `shots` as they are taken, so a failed scenario still shows what it saw.
   const screenshot = async (page, label) => {
     const file = path.join(shotsDir, `${scenario.name}-${label}.png`);
     await page.screenshot({ path: file });
-    return file;
+    shots[label] = file;
   };
 
   log("copy and build the site");
@@ -105,7 +107,7 @@ async function runScenario(scenario, { browser, workRoot, shotsDir, cleanup, che
 
   log("before the change");
   const before = await readPage(page, pageUrl, SELECTORS);
-  const shots = { before: await screenshot(page, "before") };
+  await screenshot(page, "before");
   const controlBefore = await readPage(page, controlUrl, SELECTORS);
   const old = { background: before.background, imageSha256: await assetSha256(site, ASSETS.image) };
 
@@ -135,7 +137,7 @@ async function runScenario(scenario, { browser, workRoot, shotsDir, cleanup, che
   const state = scenario.busted === "fresh" ? "the changed" : "the OLD";
   log("after the change, in the same browser");
   const after = await readPage(page, pageUrl, SELECTORS);
-  shots.after = await screenshot(page, "after");
+  await screenshot(page, "after");
   check(`after the rebuild, the page shows ${state} stylesheet at once`, () => {
     assert.equal(after.background, expected.background);
   });
@@ -143,7 +145,7 @@ async function runScenario(scenario, { browser, workRoot, shotsDir, cleanup, che
     assert.equal(after.imageSha256, expected.imageSha256);
   });
   const controlAfter = await readPage(page, controlUrl, SELECTORS);
-  shots.control = await screenshot(page, "control-after");
+  await screenshot(page, "control");
   check("the control page still shows the old stylesheet and image", () => {
     assert.equal(controlAfter.background, old.background);
     assert.equal(controlAfter.imageSha256, old.imageSha256);
@@ -164,7 +166,38 @@ async function runScenario(scenario, { browser, workRoot, shotsDir, cleanup, che
     assert.equal(coldAfter.background, expected.background);
     assert.equal(coldAfter.imageSha256, expected.imageSha256);
   });
-  return shots;
+}
+
+/** Prints one scenario's results as they were declared, with the reason of each failure. */
+function printResults(results) {
+  for (const r of results) {
+    console.log(`  ${r.ok ? "ok  " : "FAIL"} ${r.name}`);
+    if (!r.ok) console.log(`       ${String(r.error?.message ?? r.error).split("\n").join("\n       ")}`);
+  }
+}
+
+/** Runs one scenario with its own clean-up; resolves to its results and screenshots. */
+async function runRecorded(scenario, { browser, workRoot, shotsDir, cleanup }) {
+  // Checks run as soon as their data is in; their results are reported in declared order.
+  const pending = [];
+  const check = (name, body) => {
+    const outcome = Promise.resolve().then(body).then(() => ({ ok: true }), (error) => ({ ok: false, error }));
+    pending.push({ name, outcome });
+  };
+  const log = (message) => console.log(`  ... ${message}`);
+  const shots = {};
+  let failure;
+  try {
+    await runScenario(scenario, { browser, workRoot, shotsDir, shots, cleanup, check, log });
+  } catch (error) {
+    failure = error;
+  } finally {
+    for (const problem of await cleanup.releaseAll()) console.error(`clean-up: ${problem}`);
+  }
+  const results = [];
+  for (const { name, outcome } of pending) results.push({ name, ...(await outcome) });
+  if (failure) results.push({ name: "the scenario runs to the end", ok: false, error: failure });
+  return { results, shots };
 }
 
 /** Runs every scenario, prints the summary, and returns the process exit code. */
@@ -174,27 +207,33 @@ async function main() {
     console.error(`test:e2e cannot run:\n  ${problems.join("\n  ")}`);
     return 1;
   }
+  const shotsDir = await fs.mkdtemp(path.join(os.tmpdir(), "cache-bust-e2e-screenshots-"));
   const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), "cache-bust-e2e-"));
   // varnishd's VCL compiler runs as an unprivileged user and reads below here.
   await fs.chmod(workRoot, 0o755);
-  const shotsDir = await fs.mkdtemp(path.join(os.tmpdir(), "cache-bust-e2e-screenshots-"));
   const global = createCleanup();
+  global.add(`work directory ${workRoot}`, () => fs.rm(workRoot, { recursive: true, force: true }));
   const active = new Set([global]);
   const stopAll = async () => {
     for (const cleanup of [...active].reverse()) {
       for (const problem of await cleanup.releaseAll()) console.error(`clean-up: ${problem}`);
     }
   };
-  const onSignal = (signal) => {
-    console.error(`\n${signal}: stopping everything this test started`);
-    stopAll().finally(() => process.exit(1));
+
+  // On a signal or the watchdog: stop everything now, let the run unwind (every step then
+  // fails fast), and exit regardless if unwinding takes too long.
+  let aborted;
+  const abort = (reason) => {
+    if (aborted) return;
+    aborted = reason;
+    console.error(`\ntest:e2e: ${reason}; stopping everything it started`);
+    setTimeout(() => process.exit(1), 30000).unref();
+    void stopAll();
   };
+  const onSignal = (signal) => abort(`interrupted by ${signal}`);
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const watchdog = setTimeout(() => {
-    console.error(`test:e2e: still running after ${RUN_TIMEOUT_MS} ms, giving up`);
-    stopAll().finally(() => process.exit(1));
-  }, RUN_TIMEOUT_MS);
+  const watchdog = setTimeout(() => abort(`still running after ${RUN_TIMEOUT_MS} ms`), RUN_TIMEOUT_MS);
   watchdog.unref();
 
   const results = [];
@@ -203,44 +242,28 @@ async function main() {
     const { browser, pid } = await launchBrowser({ cleanup: global });
     console.log(`chromium ${browser.version()} (pid ${pid})`);
     for (const scenario of SCENARIOS) {
+      if (aborted) break;
       const title = `${scenario.mode} mode behind ${scenario.vcl}`;
       console.log(`\n# ${title}`);
       const cleanup = createCleanup();
       active.add(cleanup);
-      // Checks run as soon as their data is in; their results are reported in this order.
-      const pending = [];
-      const check = (name, body) => {
-        const outcome = Promise.resolve().then(body).then(() => ({ ok: true }), (error) => ({ ok: false, error }));
-        pending.push({ name, outcome });
-      };
-      const log = (message) => console.log(`  ... ${message}`);
-      try {
-        const shots = await runScenario(scenario, { browser, workRoot, shotsDir, cleanup, check, log });
-        screenshots.push({ title, shots });
-        for (const { name, outcome } of pending) results.push({ title, name, ...(await outcome) });
-      } catch (error) {
-        for (const { name, outcome } of pending) results.push({ title, name, ...(await outcome) });
-        results.push({ title, name: "the scenario runs to the end", ok: false, error });
-      } finally {
-        for (const problem of await cleanup.releaseAll()) console.error(`clean-up: ${problem}`);
-        active.delete(cleanup);
-      }
-      for (const r of results.filter((r) => r.title === title)) {
-        console.log(`  ${r.ok ? "ok  " : "FAIL"} ${r.name}`);
-        if (!r.ok) console.log(`       ${String(r.error?.message ?? r.error).split("\n").join("\n       ")}`);
-      }
+      const outcome = await runRecorded(scenario, { browser, workRoot, shotsDir, cleanup });
+      active.delete(cleanup);
+      printResults(outcome.results);
+      results.push(...outcome.results);
+      screenshots.push({ title, shots: outcome.shots });
     }
   } catch (error) {
-    results.push({ title: "setup", name: "the browser starts", ok: false, error });
-    console.log(`FAIL ${error.message}`);
+    results.push({ name: "the browser starts", ok: false, error });
+    printResults(results.slice(-1));
   } finally {
     await stopAll();
     clearTimeout(watchdog);
-    await fs.rm(workRoot, { recursive: true, force: true }).catch(() => {});
   }
+  if (aborted) results.push({ name: "the run ends by itself", ok: false, error: aborted });
 
   console.log("\nScreenshots:");
-  for (const { title, shots } of screenshots) {
+  for (const { title, shots } of screenshots.filter((s) => Object.keys(s.shots).length > 0)) {
     console.log(`  ${title}:`);
     for (const [label, file] of Object.entries(shots)) console.log(`    ${label.padEnd(8)} ${file}`);
   }

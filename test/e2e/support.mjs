@@ -127,14 +127,21 @@ export async function runProcess(command, args, { timeoutMs, cleanup, ...options
 /**
  * A stack of clean-up steps: each resource the test starts registers how to stop it, and
  * `releaseAll` stops them newest first, each within a bounded time, whatever failed before.
+ * A step added after `releaseAll` (by work still under way when it ran) runs at once.
  */
 export function createCleanup() {
   const steps = [];
+  let released = false;
   return {
     add(what, stop) {
+      if (released) {
+        Promise.resolve().then(stop).catch((error) => console.error(`clean-up: ${what}: ${error.message}`));
+        return;
+      }
       steps.push({ what, stop });
     },
     async releaseAll({ timeoutMs = 15000 } = {}) {
+      released = true;
       const problems = [];
       while (steps.length > 0) {
         const { what, stop } = steps.pop();

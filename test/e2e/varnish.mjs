@@ -9,14 +9,19 @@ import { freePort, startProcess, waitUntil } from "./support.mjs";
 export const VCL_DIR = fileURLToPath(new URL("./vcl/", import.meta.url));
 
 /**
- * Starts varnishd with `vclFile` in front of an origin on 127.0.0.1:`backendPort`, in a new
- * directory under `workDir`. Resolves to `{ url, pid }` once it answers HTTP; its stop is
- * registered with `cleanup`.
+ * Starts varnishd with `vclFile` (from test/e2e/vcl/) in front of an origin on
+ * 127.0.0.1:`backendPort`, working in `workDir`. Resolves to `{ url, pid }` once it answers
+ * HTTP; its stop (by pid) is registered with `cleanup`.
  */
 export async function startVarnish({ vclFile, backendPort, workDir, cleanup, timeoutMs = 30000 }) {
-  // The VCL compiler runs as an unprivileged user: what it reads must be world-readable.
+  // Started as root, varnishd compiles VCL as an unprivileged user, who may not be able to
+  // reach a checkout in a private home directory: so the VCL is copied, byte for byte, into a
+  // world-readable directory, next to the backend definition it includes.
   await fs.mkdir(workDir, { recursive: true, mode: 0o755 });
   await fs.chmod(workDir, 0o755);
+  const vcl = path.join(workDir, path.basename(vclFile));
+  await fs.copyFile(vclFile, vcl);
+  await fs.chmod(vcl, 0o644);
   const backend = `backend origin {\n\t.host = "127.0.0.1";\n\t.port = "${backendPort}";\n}\n`;
   await fs.writeFile(path.join(workDir, "e2e-origin.vcl"), backend, { mode: 0o644 });
 
@@ -28,7 +33,7 @@ export async function startVarnish({ vclFile, backendPort, workDir, cleanup, tim
     "-T", "none",
     "-n", path.join(workDir, "varnishd"),
     "-p", `vcl_path=${workDir}`,
-    "-f", vclFile,
+    "-f", vcl,
     "-s", "malloc,32m",
     "-l", "2m",
   ];
