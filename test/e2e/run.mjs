@@ -10,13 +10,12 @@ import fs from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { launchBrowser, readPage } from "./browser.mjs";
+import { CHROMIUM, launchBrowser, readPage } from "./browser.mjs";
 import { startOrigin } from "./origin.mjs";
 import { ASSETS, CONTROL_PAGE, assetSha256, buildSite, changeAssets, copySite, sha256 } from "./site.mjs";
 import { createCleanup, withTimeout } from "./support.mjs";
-import { VCL_DIR, startVarnish } from "./varnish.mjs";
+import { VCL_DIR, findVarnishd, startVarnish } from "./varnish.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXAMPLE_SITE = path.join(REPO_ROOT, "examples", "site");
@@ -44,9 +43,9 @@ const SCENARIOS = [
 /** What is missing on this machine for the test to run, as messages. */
 function missingPrerequisites() {
   const problems = [];
-  if (spawnSync("varnishd", ["-V"]).error) problems.push("varnishd not found: apt-get install varnish");
-  if (!existsSync("/usr/bin/chromium")) problems.push("/usr/bin/chromium not found: apt-get install chromium");
-  if (!existsSync(path.join(REPO_ROOT, "dist", "eleventy.js"))) problems.push("dist/ not built: npx tsup");
+  if (!findVarnishd()) problems.push("varnishd not found: apt-get install varnish");
+  if (!existsSync(CHROMIUM)) problems.push(`${CHROMIUM} not found: apt-get install chromium`);
+  if (!existsSync(path.join(REPO_ROOT, "dist", "eleventy.js"))) problems.push("dist/ not built: npm run build");
   if (!existsSync(path.join(EXAMPLE_SITE, "eleventy.config.mjs"))) problems.push(`no example site at ${EXAMPLE_SITE}`);
   return problems;
 }

@@ -2,11 +2,20 @@
 // working directory and a VCL from test/e2e/vcl/, in front of the origin.
 import fs from "node:fs/promises";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort, startProcess, waitUntil } from "./support.mjs";
 
 /** The directory of the repository's VCL files. */
 export const VCL_DIR = fileURLToPath(new URL("./vcl/", import.meta.url));
+
+/**
+ * The varnishd command: on the PATH, or where Debian installs it (/usr/sbin, which is not on
+ * every user's PATH); `undefined` when Varnish is not installed.
+ */
+export function findVarnishd() {
+  return ["varnishd", "/usr/sbin/varnishd"].find((command) => !spawnSync(command, ["-V"], { stdio: "ignore" }).error);
+}
 
 /**
  * Starts varnishd with `vclFile` (from test/e2e/vcl/) in front of an origin on
@@ -25,6 +34,8 @@ export async function startVarnish({ vclFile, backendPort, workDir, cleanup, tim
   const backend = `backend origin {\n\t.host = "127.0.0.1";\n\t.port = "${backendPort}";\n}\n`;
   await fs.writeFile(path.join(workDir, "e2e-origin.vcl"), backend, { mode: 0o644 });
 
+  const varnishd = findVarnishd();
+  if (!varnishd) throw new Error("varnishd not found: apt-get install varnish");
   const port = await freePort();
   const args = [
     "-F",
@@ -37,7 +48,7 @@ export async function startVarnish({ vclFile, backendPort, workDir, cleanup, tim
     "-s", "malloc,32m",
     "-l", "2m",
   ];
-  const child = startProcess("varnishd", args, { cleanup });
+  const child = startProcess(varnishd, args, { cleanup });
   let spawnError;
   child.once("error", (error) => {
     spawnError = error;
