@@ -192,14 +192,13 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
 
   const site = await walkSite(dir);
   const cssNames = new Set(site.css);
-  // In path mode `a.<hash>.css` next to `a.css` is a fingerprinted copy: never a source.
-  const cssSourcesToScan = options.mode === "path"
-    ? site.css.filter((p) => {
-        const slash = p.lastIndexOf("/");
-        const plain = unfingerprintName(p.slice(slash + 1), length);
-        return !plain || !cssNames.has(p.slice(0, slash + 1) + plain.name);
-      })
-    : site.css;
+  // `a.<hash>.css` next to `a.css` is a fingerprinted copy (made by path mode): never a source.
+  const cssSourcesToScan = site.css.filter((p) => {
+    const slash = p.lastIndexOf("/");
+    const plain = unfingerprintName(p.slice(slash + 1), length);
+    return !plain || !cssNames.has(p.slice(0, slash + 1) + plain.name);
+  });
+  const cssSourceNames = new Set(cssSourcesToScan);
   summary.cssFiles = cssSourcesToScan.length;
   summary.htmlFiles = site.html.length;
 
@@ -238,9 +237,16 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   }
   const pages: Array<{ path: string; file: TextFile; edits: Edit[] }> = [];
   progress.phase("pages", site.html.length);
-  for (const path of site.html) {
+  // The next page is read while this one is parsed.
+  const readPage = (i: number) => (i < site.html.length ? readText(join(dir, site.html[i] as string)) : undefined);
+  let next = readPage(0);
+  next?.catch(() => {});
+  for (let i = 0; i < site.html.length; i++) {
+    const path = site.html[i] as string;
+    const file = await (next as Promise<TextFile>);
+    next = readPage(i + 1);
+    next?.catch(() => {}); // awaited (and so reported) in its own turn
     if (hooks.signal?.aborted) break;
-    const file = await readText(join(dir, path));
     const pageUrl = urlPathOf(path, options.base);
     let locate: ((offset: number) => Position) | undefined;
     const at = (offset: number) => () => (locate ??= lineLocator(file.text))(offset);
@@ -263,9 +269,14 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   }
   summary.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
   const entries = buster.entries();
-  const stylesheets = entries.filter((e) => e.content && cssNames.has(rel(e.file)));
+  const stylesheets = entries.filter((e) => e.content && cssSourceNames.has(rel(e.file)));
   for (const e of entries) {
-    if (e.content && !cssNames.has(rel(e.file))) summary.warnings.push(`${rel(e.file)} is not a regular file of the site (a symbolic link?); its URLs were not rewritten in place`);
+    if (!e.content || cssSourceNames.has(rel(e.file))) continue;
+    summary.warnings.push(
+      cssNames.has(rel(e.file))
+        ? `${rel(e.file)} is a fingerprinted copy (its name must keep matching its bytes); its URLs were not rewritten in place`
+        : `${rel(e.file)} is not a regular file of the site (a symbolic link?); its URLs were not rewritten in place`,
+    );
   }
   summary.filesChanged = [...stylesheets.map((e) => rel(e.file)), ...pages.map((p) => p.path)];
   if (options.manifest !== undefined) summary.manifest = resolve(options.manifest);

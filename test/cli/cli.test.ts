@@ -143,6 +143,18 @@ describe("cache-bust <dir>", () => {
     expect(read(site, `a.${sha("A")}.png`)).toBe("A");
   });
 
+  it("never rewrites a fingerprinted copy, so its name keeps matching its bytes", () => {
+    const site = tree({ "index.html": '<link rel="stylesheet" href="/s.css">', "s.css": ".a{background:url(a.png)}", "a.png": "A" });
+    cli([site, "--mode", "path"]);
+    const copy = Object.keys(snapshot(site)).find((n) => /^s\.[0-9a-f]{10}\.css$/.test(n)) as string;
+    const bytes = read(site, copy);
+    put(site, "a.png", "A2");
+    cli([site, "--mode", "path"]);
+    cli([site]);
+    expect(read(site, copy)).toBe(bytes);
+    expect(copy).toBe(`s.${sha(bytes)}.css`);
+  });
+
   it("changes no byte with --dry-run and says what it would change", () => {
     const site = tree({ "index.html": '<img src="a.png">', "s.css": ".a{background:url(a.png)}", "a.png": "A" });
     const before = snapshot(site);
