@@ -165,6 +165,12 @@ async function runScenario(scenario, { browser, workRoot, shotsDir, shots, clean
     assert.equal(coldAfter.background, expected.background);
     assert.equal(coldAfter.imageSha256, expected.imageSha256);
   });
+  // Last, as a miss would store the new stylesheet in Varnish.
+  check("Varnish answers the control page's stylesheet from its cache", async () => {
+    const response = await fetch(new URL(ASSETS.stylesheet.url, varnish.url), { signal: AbortSignal.timeout(10000) });
+    await response.arrayBuffer();
+    assert.equal(response.headers.get("x-cache"), "HIT");
+  });
 }
 
 /** Prints one scenario's results as they were declared, with the reason of each failure. */
@@ -190,11 +196,14 @@ async function runRecorded(scenario, { browser, workRoot, shotsDir, cleanup }) {
     await runScenario(scenario, { browser, workRoot, shotsDir, shots, cleanup, check, log });
   } catch (error) {
     failure = error;
+  }
+  // Checks that still talk to the servers finish (each one bounded) before the servers stop.
+  const results = [];
+  try {
+    for (const { name, outcome } of pending) results.push({ name, ...(await outcome) });
   } finally {
     for (const problem of await cleanup.releaseAll()) console.error(`clean-up: ${problem}`);
   }
-  const results = [];
-  for (const { name, outcome } of pending) results.push({ name, ...(await outcome) });
   if (failure) results.push({ name: "the scenario runs to the end", ok: false, error: failure });
   return { results, shots };
 }
