@@ -105,6 +105,22 @@ function* elements(node: Node): Generator<Element> {
   }
 }
 
+/**
+ * The edit that brings the `integrity` attribute of a `<link>` or `<script>` up to date with
+ * the bytes served at its (busted) URL: a stylesheet rewritten in place has new bytes, and a
+ * stale integrity value would make the browser refuse it.
+ */
+function integrityEdit(html: string, el: Element, url: string, recompute: (url: string, current: string) => string | undefined): Edit | undefined {
+  if (el.namespaceURI !== HTML_NS || (el.tagName !== "link" && el.tagName !== "script")) return undefined;
+  const attr = el.attrs.find((a) => a.name === "integrity" && !a.prefix);
+  const at = el.sourceCodeLocation?.attrs?.integrity;
+  if (!attr || !at) return undefined;
+  const where = rawValue(html, at.startOffset, "integrity".length, at.endOffset);
+  const value = recompute(url, attr.value);
+  if (!where || value === undefined || value === attr.value) return undefined;
+  return rewriteValue(html, where, attr.value, [{ start: 0, end: attr.value.length, insert: value }]);
+}
+
 /** The `href` of the document's first `<base>`, if it has one. */
 function baseHref(doc: Node): string | undefined {
   for (const el of elements(doc)) {
@@ -122,6 +138,11 @@ export interface HtmlHooks {
   bustFor(baseHref: string | undefined): BustUrl;
   /** Told about a `<style>` element whose CSS cannot be parsed (it is left as written). */
   onCssError(error: unknown, offset: number): void;
+  /**
+   * Makes the function that recomputes an `integrity` value (`current`, listing the algorithms
+   * to use) for a URL that named a file, given the page's `<base href>`.
+   */
+  integrityFor?(baseHref: string | undefined): ((url: string, current: string) => string | undefined) | undefined;
   /** Told about a value left as written because its character references could not be mapped. */
   onUnreadableValue?(offset: number): void;
 }
@@ -135,22 +156,32 @@ export interface HtmlHooks {
  */
 export function htmlEdits(html: string, hooks: HtmlHooks): Edit[] {
   const doc = parse(html, { sourceCodeLocationInfo: true, scriptingEnabled: false, treeAdapter });
-  const bust = hooks.bustFor(baseHref(doc));
+  const base = baseHref(doc);
+  const bust = hooks.bustFor(base);
+  const integrity = hooks.integrityFor?.(base);
   const edits: Edit[] = [];
   for (const el of elements(doc)) {
     const location = el.sourceCodeLocation;
     if (!location) continue;
+    /** The element's `src`/`href` URL, when it named a file (for `integrity`). */
+    let resolved: string | undefined;
     for (const { key, shape } of attributesOf(el)) {
       const at = location.attrs?.[key];
       const attr = el.attrs.find((a) => (a.prefix ? `${a.prefix}:${a.name}` : a.name) === key);
       if (!at || !attr) continue;
       const where = rawValue(html, at.startOffset, key.length, at.endOffset);
       if (!where) continue;
-      const wanted = valueEdits(attr.value, shape, (url, i) => bust(url, where.start + i));
+      const wanted = valueEdits(attr.value, shape, (url, i) => {
+        const out = bust(url, where.start + i);
+        if (out !== undefined && shape === "url") resolved = url;
+        return out;
+      });
       const edit = rewriteValue(html, where, attr.value, wanted);
       if (edit) edits.push(edit);
       else if (wanted.length > 0) hooks.onUnreadableValue?.(where.start);
     }
+    const sri = resolved !== undefined && integrity ? integrityEdit(html, el, resolved, integrity) : undefined;
+    if (sri) edits.push(sri);
     if (el.tagName === "style" && el.namespaceURI === HTML_NS) {
       const text = el.childNodes[0];
       const span = text && text.sourceCodeLocation;

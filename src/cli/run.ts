@@ -255,6 +255,10 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
         const from = basePath(pageUrl, href);
         return (url, offset) => (from === null ? undefined : bustOne(url, from, path, at(offset)));
       },
+      integrityFor: (href) => {
+        const from = basePath(pageUrl, href);
+        return from === null ? undefined : (url, current) => freshIntegrity(buster, url, from, current);
+      },
       onUnreadableValue: (offset) => {
         const { line, column } = at(offset)();
         summary.warnings.push(`${path}:${line}:${column}: attribute left as written (a character reference this tool cannot map back)`);
@@ -332,6 +336,24 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   if (summary.manifest !== undefined && !summary.interrupted) summary.manifestChanged = await writeManifest(summary.manifest, entries);
   progress.end();
   return summary;
+}
+
+/**
+ * `current` (an `integrity` value such as `sha384-… sha512-…`) recomputed from the bytes served
+ * at `url`, keeping its algorithms; `undefined` to leave it (no algorithm this tool computes).
+ */
+function freshIntegrity(buster: CacheBuster, url: string, from: string, current: string): string | undefined {
+  const tokens = current.trim().split(/[\t\n\f\r ]+/);
+  let changed = false;
+  const out = tokens.map((token) => {
+    const algorithm = /^(sha256|sha384|sha512)-/.exec(token)?.[1];
+    if (!algorithm) return token;
+    const fresh = buster.integrity(url, algorithm, { from, missing: "ignore" });
+    if (fresh === undefined) return token;
+    changed ||= fresh !== token;
+    return fresh;
+  });
+  return changed ? out.join(" ") : undefined;
 }
 
 function decodeBase(base: string): string {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -95,6 +96,20 @@ describe("cache-bust <dir>", () => {
     const css = read(site, "css/s.css");
     expect(css).toBe(`@font-face{src:url(../f.woff2?v=${sha("F")})}`);
     expect(read(site, "index.html")).toBe(`<link rel="stylesheet" href="css/s.css?v=${sha(css)}">`);
+  });
+
+  it("recomputes the integrity of a stylesheet it rewrote and leaves a correct one as written", () => {
+    const sri = (algorithm: string, text: string) => `${algorithm}-${createHash(algorithm).update(text).digest("base64")}`;
+    const css = ".a{background:url(a.png)}";
+    const js = "console.log(1)";
+    const page = `<link rel="stylesheet" href="/s.css" integrity="${sri("sha384", css)}  ${sri("sha512", css)}" crossorigin><script src="/a.js" integrity="${sri("sha256", js)}"></script>`;
+    const site = tree({ "index.html": page, "s.css": css, "a.png": "A", "a.js": js });
+    cli([site]);
+    const served = read(site, "s.css");
+    expect(served).not.toBe(css);
+    expect(read(site, "index.html")).toBe(
+      `<link rel="stylesheet" href="/s.css?v=${sha(served)}" integrity="${sri("sha384", served)} ${sri("sha512", served)}" crossorigin><script src="/a.js?v=${sha(js)}" integrity="${sri("sha256", js)}"></script>`,
+    );
   });
 
   it("gives the stylesheet a new URL in every page when a font it uses changes", () => {
