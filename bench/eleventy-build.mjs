@@ -2,7 +2,7 @@
 // Times everything a variant adds (loading its filter or the plugin, configuring, building),
 // but not loading Eleventy itself, which is the same for all variants.
 //
-//   node bench/eleventy-build.mjs <plain|identity|plugin|naive> <input> <output> [--passthrough]
+//   node bench/eleventy-build.mjs <plain|identity|plugin|plugin-nocss|naive> <input> <output> [--passthrough]
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,10 +19,11 @@ if (variant === "identity") {
 } else if (variant === "naive") {
   const { naiveBust } = await import("./lib/baselines.mjs");
   setup = (config) => config.addFilter("cache_bust", naiveBust(input));
-} else if (variant === "plugin") {
+} else if (variant === "plugin" || variant === "plugin-nocss") {
   const { distFile } = await import("./lib/load.mjs");
   const { default: cacheBust } = await import(pathToFileURL(distFile("eleventy")).href);
-  setup = (config) => config.addPlugin(cacheBust);
+  // "plugin-nocss": the same plugin with stylesheet rewriting off, to show what that costs.
+  setup = (config) => config.addPlugin(cacheBust, variant === "plugin" ? undefined : { transformers: [] });
 } else if (variant !== "plain") {
   throw new Error(`unknown variant ${variant}`);
 }

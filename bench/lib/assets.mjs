@@ -34,7 +34,7 @@ const KINDS = [
   { dir: "fonts", ext: "woff2", share: 0.05 },
 ];
 
-/** Text of about `size` bytes that is valid CSS; its `url()`s point at images of the set. */
+/** Valid CSS of at least `size` bytes; its `url()`s point at images of the set. */
 function cssText(label, size, images) {
   const rnd = prng(bytesFor(label, 4).readUInt32LE(0));
   let out = `/* ${label} */\n`;
@@ -46,7 +46,7 @@ function cssText(label, size, images) {
     out += image ? `.b${i} { background: url(../img/${path.posix.basename(image)}) no-repeat; }\n` : rule;
     i++;
   }
-  return out.slice(0, Math.max(size, out.lastIndexOf("}\n", size) + 2));
+  return out; // whole rules only: a stylesheet cut mid-rule would not parse
 }
 
 /** Text of about `size` bytes that is valid JavaScript. */

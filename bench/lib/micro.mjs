@@ -7,11 +7,11 @@ import { median, pairedRatio, rotate } from "./stats.mjs";
  * Runs `tasks` ({ name: fn }) for `rounds` rounds, in a rotated order each round. Returns, per
  * task, the median time of one call (ms) in each round. `fn` may be async.
  */
-export async function measureRounds(tasks, { rounds, time, warmupTime = Math.min(time / 4, 200), iterations = 16, onRound = () => {} }) {
+export async function measureRounds(tasks, { rounds, time, warmupTime = Math.min(time / 4, 200), iterations = 16, warmupIterations = Math.min(iterations, 8), onRound = () => {} }) {
   const names = Object.keys(tasks);
   const perRound = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({ time, warmupTime, iterations, warmupIterations: Math.min(iterations, 8), throws: true });
+    const bench = new Bench({ time, warmupTime, iterations, warmupIterations, throws: true });
     for (const name of rotate(names, r)) bench.add(name, tasks[name]);
     await bench.run();
     for (const task of bench.tasks) perRound[task.name].push(task.result.latency.p50);
