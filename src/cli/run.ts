@@ -1,20 +1,19 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as fsp from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { createCacheBuster } from "../buster.js";
-import { applyEdits, type Edit } from "../css/edits.js";
 import { cssTransformer } from "../css/index.js";
 import { lineLocator, type Position } from "../css/position.js";
-import { emitFiles, writeFileAtomic } from "../emit.js";
 import { isCacheBustError } from "../errors.js";
 import { unfingerprintName } from "../fingerprint.js";
-import { writeManifest } from "../manifest.js";
 import type { CacheBuster, ContentTransformer } from "../types.js";
-import { baseDirectory, resolveUrlPath, splitUrl } from "../url.js";
+import { splitUrl } from "../url.js";
 import { type CliOptions, UsageError } from "./args.js";
 import { htmlEdits } from "./html.js";
+import { freshIntegrity } from "./integrity.js";
 import { type Progress, silentProgress } from "./progress.js";
+import { basePath, isPageLink, underBase, urlPathOf } from "./site-urls.js";
+import { digestOf, readText, type TextFile } from "./text.js";
+import { type PlannedPage, writeChanges } from "./write.js";
 import { walkSite } from "./walk.js";
 
 /** A reference that could not be busted, and where it is written. */
@@ -59,60 +58,6 @@ export interface Summary {
   refused: boolean;
   /** Stopped by a signal between two files. */
   interrupted: boolean;
-}
-
-/** A text file read so that writing it back gives the same bytes where nothing changed. */
-interface TextFile {
-  text: string;
-  encoding: "utf8" | "latin1";
-  digest: string;
-  mode: number;
-}
-
-async function readText(file: string): Promise<TextFile> {
-  const [bytes, st] = await Promise.all([fsp.readFile(file), fsp.stat(file)]);
-  const utf8 = bytes.toString("utf8");
-  // Not UTF-8: read byte for byte, so the bytes around the (ASCII) URLs survive the rewrite.
-  const encoding = Buffer.from(utf8, "utf8").equals(bytes) ? "utf8" : "latin1";
-  return { text: encoding === "utf8" ? utf8 : bytes.toString("latin1"), encoding, digest: digestOf(bytes), mode: st.mode };
-}
-
-const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
-
-/** `a/my page.html` -> `/a/my%20page.html` (under `base`, which ends in `/`). */
-function urlPathOf(rel: string, base = "/"): string {
-  return base + rel.split("/").map(encodeURIComponent).join("/");
-}
-
-/**
- * Whether a local URL, seen from `from`, names a file under `base` (the site's URL path).
- * Under `--base /repo/`, `/other/x.png` belongs to another site on the same host.
- */
-function underBase(path: string, from: string, base: string, url: string): boolean {
-  if (base === "/") return true;
-  try {
-    return resolveUrlPath(path, baseDirectory(from), url).startsWith(base);
-  } catch {
-    return true; // let the buster report the malformed URL where it is written
-  }
-}
-
-/** Whether a URL path names a page or a directory, which are links, never busted. */
-function isPageLink(path: string): boolean {
-  return path === "" || path.endsWith("/") || /\.x?html?$/i.test(path) || /(^|\/)\.\.?$/.test(path);
-}
-
-const ORIGIN = "http://cache-bust.invalid";
-
-/** The URL path relative URLs of a page resolve against, or `null` for an external `<base>`. */
-function basePath(pageUrl: string, href: string | undefined): string | null {
-  if (href === undefined || href.trim() === "") return pageUrl;
-  try {
-    const url = new URL(href, ORIGIN + pageUrl);
-    return url.origin === ORIGIN ? url.pathname : null;
-  } catch {
-    return pageUrl;
-  }
 }
 
 /** Checks the site directory; throws `UsageError` for one that cannot be used. */
@@ -235,7 +180,7 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
     // Let a signal handler run between files.
     await new Promise((ok) => setImmediate(ok));
   }
-  const pages: Array<{ path: string; file: TextFile; edits: Edit[] }> = [];
+  const pages: PlannedPage[] = [];
   progress.phase("pages", site.html.length);
   // The next page is read while this one is parsed.
   const readPage = (i: number) => (i < site.html.length ? readText(join(dir, site.html[i] as string)) : undefined);
@@ -292,68 +237,9 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
     return summary;
   }
 
-  // ---- write: copies, then stylesheets, then pages, then the manifest ----------------------
-  for (const leftover of site.leftovers) {
-    await fsp.rm(join(dir, leftover), { force: true });
-    summary.leftoversRemoved++;
-  }
-  if (options.mode === "path") {
-    progress.phase("copies", entries.length);
-    // Copies go where their URL path says, less the `--base` the site is served under.
-    const copies = entries.map((e) => ({ ...e, fingerprinted: e.fingerprinted.slice(base.length - 1) }));
-    await emitFiles(copies, dir, buster.options, (w) => summary.warnings.push(w.message), {
-      signal: hooks.signal,
-      onCopy: (_path, written) => {
-        if (written) summary.copiesWritten++;
-        else summary.copiesPresent++;
-        progress.tick();
-      },
-    });
-  }
-  progress.phase("writing", stylesheets.length + pages.length);
-  for (const sheet of stylesheets) {
-    if (hooks.signal?.aborted) break;
-    const now = await readText(sheet.file);
-    if (now.digest !== cssSources.get(sheet.file)) {
-      summary.warnings.push(`${rel(sheet.file)} changed during the run; left as it is`);
-    } else {
-      await writeFileAtomic(sheet.file, sheet.content as Buffer, { mode: now.mode });
-    }
-    progress.tick();
-  }
-  for (const page of pages) {
-    if (hooks.signal?.aborted) break;
-    const abs = join(dir, page.path);
-    const now = await readText(abs);
-    if (now.digest !== page.file.digest) {
-      summary.warnings.push(`${page.path} changed during the run; left as it is`);
-    } else {
-      await writeFileAtomic(abs, Buffer.from(applyEdits(now.text, page.edits), now.encoding), { mode: now.mode });
-    }
-    progress.tick();
-  }
-  summary.interrupted = hooks.signal?.aborted ?? false;
-  if (summary.manifest !== undefined && !summary.interrupted) summary.manifestChanged = await writeManifest(summary.manifest, entries);
+  await writeChanges({ dir, base, mode: options.mode, buster, entries, stylesheets, stylesheetSources: cssSources, pages, leftovers: site.leftovers }, summary, progress, hooks.signal);
   progress.end();
   return summary;
-}
-
-/**
- * `current` (an `integrity` value such as `sha384-… sha512-…`) recomputed from the bytes served
- * at `url`, keeping its algorithms; `undefined` to leave it (no algorithm this tool computes).
- */
-function freshIntegrity(buster: CacheBuster, url: string, from: string, current: string): string | undefined {
-  const tokens = current.trim().split(/[\t\n\f\r ]+/);
-  let changed = false;
-  const out = tokens.map((token) => {
-    const algorithm = /^(sha256|sha384|sha512)-/.exec(token)?.[1];
-    if (!algorithm) return token;
-    const fresh = buster.integrity(url, algorithm, { from, missing: "ignore" });
-    if (fresh === undefined) return token;
-    changed ||= fresh !== token;
-    return fresh;
-  });
-  return changed ? out.join(" ") : undefined;
 }
 
 function decodeBase(base: string): string {
