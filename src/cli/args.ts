@@ -48,6 +48,9 @@ Options:
   --no-progress        never show progress
   -h, --help           show this help
   --version            show the version
+
+Exit codes: 0 done (missing references are listed, not fatal), 1 --strict found
+some or a file could not be read or written, 2 bad command line, 130/143 interrupted.
 `;
 
 /**

@@ -227,6 +227,12 @@ describe("cache-bust on bad input", () => {
     expect(r.stderr).toContain(message);
   });
 
+  it("prints the usage and exits 0 with --help", () => {
+    const r = cli(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: cache-bust <dir> \[options\]/);
+  });
+
   it("exits 2 when the site directory is a file", () => {
     const site = tree({ "index.html": "<p>" });
     const r = cli([join(site, "index.html")]);
