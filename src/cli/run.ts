@@ -213,7 +213,7 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
         problem({ file: path, line, column, url: "<style>", code: codeOf(error), message: messageOf(error) });
       },
     });
-    if (edits.length > 0) pages.push({ path, file, edits });
+    if (edits.length > 0) pages.push({ path, digest: file.digest, edits });
     progress.tick();
   }
   summary.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));

@@ -6,12 +6,13 @@ import { writeManifest } from "../manifest.js";
 import type { BustedFile, BustMode, CacheBuster } from "../types.js";
 import type { Progress } from "./progress.js";
 import type { Summary } from "./run.js";
-import { readText, type TextFile } from "./text.js";
+import { readText } from "./text.js";
 
-/** A page to rewrite: the text it was planned from, and the edits. */
+/** A page to rewrite: the digest of the bytes it was planned from, and the edits. */
 export interface PlannedPage {
   path: string;
-  file: TextFile;
+  /** Only the digest is kept, not the text: a large site's pages need not fit in memory. */
+  digest: string;
   edits: Edit[];
 }
 
@@ -75,7 +76,7 @@ export async function writeChanges(plan: Plan, summary: Summary, progress: Progr
     if (signal?.aborted) break;
     const abs = join(dir, page.path);
     const now = await readText(abs);
-    if (now.digest !== page.file.digest) {
+    if (now.digest !== page.digest) {
       summary.warnings.push(`${page.path} changed during the run; left as it is`);
     } else {
       await writeFileAtomic(abs, Buffer.from(applyEdits(now.text, page.edits), now.encoding), { mode: now.mode });
