@@ -77,6 +77,12 @@ describe("cache-bust <dir>", () => {
     expect(JSON.parse(r.stdout).problems).toEqual([]);
   });
 
+  it("finds pages and files whose names need percent-encoding", () => {
+    const site = tree({ "my dir/100%.html": '<img src="café.png"><img src="caf%C3%A9.png"><img src="../a%20b.png">', "my dir/café.png": "C", "a b.png": "AB" });
+    expect(cli([site, "--json"]).code).toBe(0);
+    expect(read(site, "my dir/100%.html")).toBe(`<img src="café.png?v=${sha("C")}"><img src="caf%C3%A9.png?v=${sha("C")}"><img src="../a%20b.png?v=${sha("AB")}">`);
+  });
+
   it("busts inside <template> and <noscript>", () => {
     const site = tree({ "index.html": '<template><img src="a.png"></template><noscript><img src="a.png"></noscript>', "a.png": "A" });
     cli([site]);
