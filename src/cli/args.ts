@@ -11,6 +11,8 @@ export interface CliOptions {
   manifest: string | undefined;
   /** URL path the site is served under, ending in `/` (default `/`). */
   base: string;
+  /** `https://example.com` when `--base` was a full URL: absolute URLs there are local too. */
+  origin: string | undefined;
   dryRun: boolean;
   strict: boolean;
   json: boolean;
@@ -34,9 +36,11 @@ Options:
   --mode query|path    query: /a.css?v=<hash> (default); path: /a.<hash>.css, writing
                        fingerprinted copies next to the originals (which are kept)
   --manifest <file>    write { "/a.css": { "url": ..., "hash": ... } } to <file>
-  --base <path>        URL path the site is served under, e.g. /repo/ for a GitHub
-                       Pages project site (default /); other root-relative URLs
-                       are left alone
+  --base <url|path>    where the site is served: a path such as /repo/ (a GitHub
+                       Pages project site), or a full URL such as
+                       https://example.com/ so that absolute URLs to the site
+                       (Hugo's absURL) are busted too (default /); URLs outside
+                       it are left alone
   --dry-run            change nothing; report what would change
   --strict             exit 1 without writing anything if a reference is missing
   --param <name>       query key in query mode (default v)
@@ -80,11 +84,7 @@ export function parseCli(argv: string[]): CliOptions | "help" | "version" {
     length = Number(values.length);
     if (!/^\d+$/.test(values.length) || length < 1) throw new UsageError(`--length must be a whole number >= 1, got ${JSON.stringify(values.length)}`);
   }
-  let base = values.base ?? "/";
-  if (!base.startsWith("/") || base.startsWith("//") || /[?#\\]/.test(base) || base.split("/").some((s) => s === "." || s === "..")) {
-    throw new UsageError(`--base must be a URL path such as /repo/, got ${JSON.stringify(base)}`);
-  }
-  if (!base.endsWith("/")) base += "/";
+  const { base, origin } = parseBase(values.base ?? "/");
   if (values.progress && values["no-progress"]) throw new UsageError("give --progress or --no-progress, not both");
   return {
     dir: positionals[0] as string,
@@ -94,12 +94,42 @@ export function parseCli(argv: string[]): CliOptions | "help" | "version" {
     algorithm: values.algorithm,
     manifest: values.manifest,
     base,
+    origin,
     dryRun: values["dry-run"] ?? false,
     strict: values.strict ?? false,
     json: values.json ?? false,
     progress: values.progress ? true : values["no-progress"] ? false : undefined,
     verbose: values.verbose ?? false,
   };
+}
+
+/**
+ * Reads `--base`: a URL path (`/repo`), or a full http(s) URL whose origin then counts as
+ * the site's own (`https://example.com/repo/`).
+ *
+ * @example
+ * parseBase("https://example.com/repo") // { base: "/repo/", origin: "https://example.com" }
+ */
+export function parseBase(value: string): { base: string; origin: string | undefined } {
+  let origin: string | undefined;
+  let path = value;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new UsageError(`--base is not a valid URL: ${JSON.stringify(value)}`);
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || url.username) {
+      throw new UsageError(`--base must be an http(s) URL without query or fragment, such as https://example.com/, got ${JSON.stringify(value)}`);
+    }
+    origin = url.origin;
+    path = url.pathname;
+  }
+  if (!path.startsWith("/") || path.startsWith("//") || /[?#\\]/.test(path) || path.split("/").some((s) => s === "." || s === "..")) {
+    throw new UsageError(`--base must be a URL path such as /repo/ or a URL such as https://example.com/, got ${JSON.stringify(value)}`);
+  }
+  return { base: path.endsWith("/") ? path : `${path}/`, origin };
 }
 
 function parse(args: string[]) {

@@ -5,13 +5,13 @@ import { cssTransformer } from "../css/index.js";
 import { lineLocator, type Position } from "../css/position.js";
 import { isCacheBustError } from "../errors.js";
 import { unfingerprintName } from "../fingerprint.js";
-import type { CacheBuster, ContentTransformer } from "../types.js";
+import type { CacheBuster, ContentTransformer, TransformContext } from "../types.js";
 import { splitUrl } from "../url.js";
 import { type CliOptions, UsageError } from "./args.js";
 import { htmlEdits } from "./html.js";
 import { freshIntegrity } from "./integrity.js";
 import { type Progress, silentProgress } from "./progress.js";
-import { basePath, isPageLink, underBase, urlPathOf } from "./site-urls.js";
+import { basePath, isPageLink, onOrigin, underBase, urlPathOf } from "./site-urls.js";
 import { digestOf, readText, type TextFile } from "./text.js";
 import { type PlannedPage, writeChanges } from "./write.js";
 import { walkSite } from "./walk.js";
@@ -109,18 +109,22 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
     test: css.test,
     transform(source, ctx) {
       cssSources.set(ctx.file, digestOf(source));
-      return css.transform(source, {
-        ...ctx,
-        bust(ref, o) {
-          const parts = splitUrl(ref);
-          if (parts && !underBase(parts.path, ctx.urlPath, base, ref)) return ref;
-          const counted = parts !== undefined && !isPageLink(parts.path);
-          if (counted) summary.references++;
-          const out = ctx.bust(ref, o);
-          if (counted) countBust(ref, out);
-          return out;
-        },
-      });
+      // Counts references, and busts those on the site's own origin (`--base https://…`) too.
+      const bust: TransformContext["bust"] = (ref, o) => {
+        const own = onOrigin(ref, options.origin);
+        if (own) {
+          const out = bust(own.rest, o);
+          return out === own.rest ? ref : own.prefix + out;
+        }
+        const parts = splitUrl(ref);
+        if (parts && !underBase(parts.path, ctx.urlPath, base, ref)) return ref;
+        const counted = parts !== undefined && !isPageLink(parts.path);
+        if (counted) summary.references++;
+        const out = ctx.bust(ref, o);
+        if (counted) countBust(ref, out);
+        return out;
+      };
+      return css.transform(source, { ...ctx, bust });
     },
   };
   let buster: CacheBuster;
@@ -148,6 +152,11 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
   summary.htmlFiles = site.html.length;
 
   const bustOne = (url: string, from: string, file: string, where: () => Position): string | undefined => {
+    const own = onOrigin(url, options.origin);
+    if (own) {
+      const out = bustOne(own.rest, from, file, where);
+      return out === undefined ? undefined : own.prefix + out;
+    }
     const parts = splitUrl(url);
     if (!parts || isPageLink(parts.path) || !underBase(parts.path, from, base, url)) return undefined;
     summary.references++;
@@ -197,12 +206,12 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
     const at = (offset: number) => () => (locate ??= lineLocator(file.text))(offset);
     const edits = htmlEdits(file.text, {
       bustFor: (href) => {
-        const from = basePath(pageUrl, href);
+        const from = basePath(pageUrl, href, options.origin);
         return (url, offset) => (from === null ? undefined : bustOne(url, from, path, at(offset)));
       },
       integrityFor: (href) => {
-        const from = basePath(pageUrl, href);
-        return from === null ? undefined : (url, current) => freshIntegrity(buster, url, from, current);
+        const from = basePath(pageUrl, href, options.origin);
+        return from === null ? undefined : (url, current) => freshIntegrity(buster, onOrigin(url, options.origin)?.rest ?? url, from, current);
       },
       onUnreadableValue: (offset) => {
         const { line, column } = at(offset)();

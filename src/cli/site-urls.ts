@@ -25,13 +25,44 @@ export function isPageLink(path: string): boolean {
 
 const ORIGIN = "http://cache-bust.invalid";
 
-/** The URL path relative URLs of a page resolve against, or `null` for an external `<base>`. */
-export function basePath(pageUrl: string, href: string | undefined): string | null {
+/**
+ * The URL path relative URLs of a page resolve against, or `null` for a `<base>` on another
+ * site (`origin`, when given, is the site's own).
+ */
+export function basePath(pageUrl: string, href: string | undefined, origin?: string): string | null {
   if (href === undefined || href.trim() === "") return pageUrl;
   try {
-    const url = new URL(href, ORIGIN + pageUrl);
-    return url.origin === ORIGIN ? url.pathname : null;
+    const url = new URL(href.trim(), ORIGIN + pageUrl);
+    return url.origin === ORIGIN || url.origin === origin ? url.pathname : null;
   } catch {
     return pageUrl;
   }
+}
+
+const AUTHORITY = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?\/\/[^/?#\\]*/;
+
+/**
+ * Splits an absolute or protocol-relative URL on the site's own origin into the part kept as
+ * written (`https://example.com`) and a root-relative rest (`/img/a.png?x#y`), so the rest can
+ * be busted like any local URL; `undefined` for a URL on another origin, or the bare origin.
+ *
+ * @example
+ * onOrigin("https://EXAMPLE.com/a.png", "https://example.com") // { prefix: "https://EXAMPLE.com", rest: "/a.png" }
+ */
+export function onOrigin(url: string, origin: string | undefined): { prefix: string; rest: string } | undefined {
+  if (origin === undefined) return undefined;
+  const m = AUTHORITY.exec(url);
+  if (!m) return undefined;
+  const scheme = m[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== "http" && scheme !== "https") return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(scheme ? m[0] : `${new URL(origin).protocol}${m[0]}`);
+  } catch {
+    return undefined;
+  }
+  // http and https on the same host name the same files.
+  if (parsed.host !== new URL(origin).host) return undefined;
+  const rest = url.slice(m[0].length);
+  return rest.startsWith("/") ? { prefix: m[0], rest } : undefined;
 }

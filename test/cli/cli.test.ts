@@ -83,6 +83,17 @@ describe("cache-bust <dir>", () => {
     expect(read(site, "my dir/100%.html")).toBe(`<img src="café.png?v=${sha("C")}"><img src="caf%C3%A9.png?v=${sha("C")}"><img src="../a%20b.png?v=${sha("AB")}">`);
   });
 
+  it("busts absolute URLs on the site's own origin when --base is a full URL", () => {
+    const page = '<base href="https://example.com/blog/"><link rel="stylesheet" href="https://example.com/s.css"><img src="//EXAMPLE.com/a.png"><img src="a.png"><img src="https://other.example/a.png"><a href="https://example.com/a.png">a</a>';
+    const site = tree({ "index.html": page, "s.css": ".a{background:url(https://example.com/a.png)}", "a.png": "A", "blog/a.png": "B" });
+    expect(cli([site, "--base", "https://example.com"]).code).toBe(0);
+    const css = read(site, "s.css");
+    expect(css).toBe(`.a{background:url(https://example.com/a.png?v=${sha("A")})}`);
+    expect(read(site, "index.html")).toBe(
+      `<base href="https://example.com/blog/"><link rel="stylesheet" href="https://example.com/s.css?v=${sha(css)}"><img src="//EXAMPLE.com/a.png?v=${sha("A")}"><img src="a.png?v=${sha("B")}"><img src="https://other.example/a.png"><a href="https://example.com/a.png">a</a>`,
+    );
+  });
+
   it("busts inside <template> and <noscript>", () => {
     const site = tree({ "index.html": '<template><img src="a.png"></template><noscript><img src="a.png"></noscript>', "a.png": "A" });
     cli([site]);
@@ -227,6 +238,7 @@ describe("cache-bust on bad input", () => {
     [[".", "--frobnicate"], "--frobnicate"],
     [[".", "--length", "0"], "--length must be a whole number"],
     [[".", "--base", "repo/"], "--base must be a URL path"],
+    [[".", "--base", "ftp://example.com/"], "--base must be an http(s) URL"],
   ])("exits 2 with a clear message for %j", (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);
