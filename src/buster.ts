@@ -137,8 +137,9 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     let hash = rawHash;
     let content: Buffer | undefined;
     const deps: Dependency[] = [];
-    if (transformer && read.bytes) {
-      const source = read.bytes.toString("utf8");
+    const source = transformer && read.bytes ? read.bytes.toString("utf8") : undefined;
+    // A file that is not valid UTF-8 would not survive the round trip through text: leave it as it is.
+    if (transformer && source !== undefined && Buffer.from(source, "utf8").equals(read.bytes as Buffer)) {
       transforming.add(key);
       let out: string | undefined;
       try {

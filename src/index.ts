@@ -17,3 +17,5 @@ export type {
   TransformContext,
   ValidateMode,
 } from "./types.js";
+export { buildManifest, formatManifest, writeManifest } from "./manifest.js";
+export type { Manifest, ManifestEntry } from "./manifest.js";

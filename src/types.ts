@@ -144,6 +144,9 @@ export interface CacheBuster {
   refresh(): void;
   /** Forget everything cached. */
   clear(): void;
-  /** In `"path"` mode, write a fingerprinted copy of every hashed file into `outDir`. */
+  /**
+   * In `"path"` mode, write a fingerprinted copy of every hashed file into `outDir`; returns the
+   * path of every copy (written now, or already there with the right bytes).
+   */
   emit(outDir: string): Promise<string[]>;
 }

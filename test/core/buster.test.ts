@@ -307,3 +307,22 @@ describe("per-call options", () => {
     expect(codeOf(() => buster.url("/nope.css"))).toBe("MISSING_FILE");
   });
 });
+
+describe("transformers", () => {
+  const upper = { name: "upper", test: (urlPath: string) => urlPath.endsWith(".txt"), transform: (source: string) => source.toUpperCase() };
+
+  it("hash what the transformer wrote, not the file's bytes", () => {
+    const root = site({ "a.txt": "abc" });
+    const buster = createCacheBuster({ root, transformers: [upper] });
+    expect(buster.hash("/a.txt")).toBe(sha("ABC"));
+    expect(buster.entries()[0]?.content?.toString()).toBe("ABC");
+  });
+
+  it("leave a file that is not valid UTF-8 as it is", () => {
+    const bytes = Buffer.from([0x61, 0xff, 0x62]);
+    const root = site({ "a.txt": bytes });
+    const buster = createCacheBuster({ root, transformers: [upper] });
+    expect(buster.hash("/a.txt")).toBe(sha(bytes));
+    expect(buster.entries()[0]?.content).toBeUndefined();
+  });
+});
