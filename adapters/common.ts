@@ -66,10 +66,11 @@ const MISSING = ["error", "warn", "ignore"];
  * wrong types are `BAD_ARGUMENT` errors, so a typo never silently does nothing.
  *
  * @example
- * callOptions({ param: "h" }, "/blog/", "cache_bust") // { from: "/blog/", param: "h" }
+ * callOptions({ param: "h" }, () => "/blog/", "cache_bust", URL_ARGUMENTS) // { from: () => "/blog/", param: "h" }
  */
-export function callOptions(named: Record<string, unknown>, page: string | undefined, filter: string, allowed: readonly string[]): CallOptions {
-  const call: CallOptions = page === undefined ? {} : { from: page };
+export function callOptions(named: Record<string, unknown>, page: () => string | undefined, filter: string, allowed: readonly string[]): CallOptions {
+  // The page is looked up only for a URL that needs it (the core calls `from` lazily).
+  const call: CallOptions = { from: page };
   for (const [key, value] of Object.entries(named)) {
     if (!allowed.includes(key)) {
       throw new CacheBustError("BAD_ARGUMENT", `cache-bust: ${filter} has no argument "${key}" (it takes ${allowed.join(", ")})`);

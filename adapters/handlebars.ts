@@ -50,7 +50,7 @@ export function registerHandlebars(handlebars: HandlebarsLike, options?: Registe
     const { positional, options: helper } = splitArgs(args);
     const [url, ...rest] = positional;
     checkPositional(rest, 0, filterName, URL_ARGUMENTS);
-    return output(buster.url(url as string, callOptions(helper.hash ?? {}, pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS)));
+    return output(buster.url(url as string, callOptions(helper.hash ?? {}, () => pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS)));
   });
 
   handlebars.registerHelper(integrityName, (...args: unknown[]) => {
@@ -58,7 +58,7 @@ export function registerHandlebars(handlebars: HandlebarsLike, options?: Registe
     const [url, ...rest] = positional;
     checkPositional(rest, 1, integrityName, INTEGRITY_ARGUMENTS);
     const named = helper.hash ?? {};
-    const call = callOptions(named, pageUrl(helper.data?.root?.page?.url), integrityName, INTEGRITY_ARGUMENTS);
+    const call = callOptions(named, () => pageUrl(helper.data?.root?.page?.url), integrityName, INTEGRITY_ARGUMENTS);
     return output(buster.integrity(url as string, algorithmOf(rest[0], named, integrityName), call));
   });
 

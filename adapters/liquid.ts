@@ -60,13 +60,13 @@ export function registerLiquid(liquid: LiquidLike, options?: RegisterOptions, ad
   liquid.registerFilter(filterName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
     const { positional, named } = splitArgs(args);
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
-    return output(buster.url(url as string, callOptions(named, pageOf(this), filterName, URL_ARGUMENTS)));
+    return output(buster.url(url as string, callOptions(named, () => pageOf(this), filterName, URL_ARGUMENTS)));
   });
 
   liquid.registerFilter(integrityName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
     const { positional, named } = splitArgs(args);
     checkPositional(positional, 1, integrityName, INTEGRITY_ARGUMENTS);
-    const call = callOptions(named, pageOf(this), integrityName, INTEGRITY_ARGUMENTS);
+    const call = callOptions(named, () => pageOf(this), integrityName, INTEGRITY_ARGUMENTS);
     return output(buster.integrity(url as string, algorithmOf(positional[0], named, integrityName), call));
   });
 

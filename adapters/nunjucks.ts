@@ -58,13 +58,13 @@ export function registerNunjucks(env: NunjucksEnvironmentLike, options?: Registe
   env.addFilter(filterName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
     const { positional, named } = splitArgs(args);
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
-    return output(buster.url(url as string, callOptions(named, pageUrl(this?.ctx?.page?.url), filterName, URL_ARGUMENTS)));
+    return output(buster.url(url as string, callOptions(named, () => pageUrl(this?.ctx?.page?.url), filterName, URL_ARGUMENTS)));
   });
 
   env.addFilter(integrityName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
     const { positional, named } = splitArgs(args);
     checkPositional(positional, 1, integrityName, INTEGRITY_ARGUMENTS);
-    const call = callOptions(named, pageUrl(this?.ctx?.page?.url), integrityName, INTEGRITY_ARGUMENTS);
+    const call = callOptions(named, () => pageUrl(this?.ctx?.page?.url), integrityName, INTEGRITY_ARGUMENTS);
     return output(buster.integrity(url as string, algorithmOf(positional[0], named, integrityName), call));
   });
 

@@ -6,7 +6,7 @@ import { candidatesFor, type Candidate } from "./locate.js";
 import { checkCallOptions, resolveOptions } from "./options.js";
 import { digestBytes, fileError, readFileAsync, readFileSync, sameIdentity, type FileIdentity, type FileRead } from "./read.js";
 import type { BustedFile, CacheBuster, CacheBustOptions, CacheBustStats, CallOptions, ContentTransformer, MissingPolicy } from "./types.js";
-import { baseDirectory, joinUrl, resolveUrlPath, setQueryParam, splitUrl, type UrlParts } from "./url.js";
+import { baseDirectory, isRootRelative, joinUrl, resolveUrlPath, setQueryParam, splitUrl, type UrlParts } from "./url.js";
 
 /** Marks a CacheBuster; `Symbol.for` so that ESM- and CJS-loaded copies recognise each other. */
 export const CACHE_BUSTER = Symbol.for("cache-bust.CacheBuster");
@@ -55,6 +55,15 @@ function callOptions(from: unknown): CallOptions {
   if (typeof from === "string") return { from };
   if (typeof from === "object") return checkCallOptions(from as CallOptions);
   throw new CacheBustError("BAD_ARGUMENT", `cache-bust: the page URL ("from") must be a string, got ${typeof from}`);
+}
+
+/** The page URL of a call, asking a lazy `from` for it. */
+function pageUrlOf(from: CallOptions["from"]): string | undefined {
+  const page = typeof from === "function" ? from() : from;
+  if (page !== undefined && typeof page !== "string") {
+    throw new CacheBustError("BAD_ARGUMENT", `cache-bust: the page URL ("from") must be a string, got ${typeof page}`);
+  }
+  return page;
 }
 
 function encodePath(path: string): string {
@@ -108,12 +117,12 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const targets = new Map<string, Target | null>();
   const MAX_TARGETS = 50_000;
 
-  function target(url: unknown, from: string | undefined): Target | undefined {
+  function target(url: unknown, from: CallOptions["from"]): Target | undefined {
     if (typeof url !== "string") {
       throw new CacheBustError("BAD_ARGUMENT", `cache-bust: expected a URL string, got ${showUrl(url)}`, { url });
     }
-    const absolute = url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47 && url.charCodeAt(1) !== 92;
-    const base = absolute ? "/" : baseDirectory(from);
+    const absolute = isRootRelative(url);
+    const base = absolute ? "/" : baseDirectory(pageUrlOf(from));
     const memoKey = absolute ? url : `${base}\0${url}`;
     const known = targets.get(memoKey);
     if (known !== undefined) return known ?? undefined;
@@ -264,7 +273,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     throw error;
   }
 
-  function resolveSync(url: unknown, from: string | undefined): Resolution {
+  function resolveSync(url: unknown, from: CallOptions["from"]): Resolution {
     const t = target(url, from);
     if (!t) return { kind: "skip" };
     let firstError: unknown;
@@ -279,7 +288,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     return missingOrThrow(firstError);
   }
 
-  async function resolveAsync(url: unknown, from: string | undefined): Promise<Resolution> {
+  async function resolveAsync(url: unknown, from: CallOptions["from"]): Promise<Resolution> {
     const t = target(url, from);
     if (!t) return { kind: "skip" };
     let firstError: unknown;
@@ -338,8 +347,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   function memoKey(url: unknown, call: CallOptions): string | undefined {
     if (!once || typeof url !== "string") return undefined;
     const extra = call.param !== undefined || call.missing !== undefined ? `${call.param}\0${call.missing}\0` : "";
-    const absolute = url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47 && url.charCodeAt(1) !== 92;
-    return absolute ? extra + url : `${extra}${baseDirectory(call.from)}\0${url}`;
+    return isRootRelative(url) ? extra + url : `${extra}${baseDirectory(pageUrlOf(call.from))}\0${url}`;
   }
 
   function answer(url: unknown, call: CallOptions, resolution: Resolution, key: string | undefined) {

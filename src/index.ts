@@ -3,7 +3,7 @@ export { CacheBustError, isCacheBustError } from "./errors.js";
 export type { CacheBustErrorCode } from "./errors.js";
 export { toCacheBuster } from "./share.js";
 export { fingerprintName, unfingerprintName } from "./fingerprint.js";
-export { splitUrl, joinUrl, resolveUrlPath, baseDirectory, setQueryParam } from "./url.js";
+export { splitUrl, joinUrl, resolveUrlPath, baseDirectory, setQueryParam, isRootRelative } from "./url.js";
 export type {
   BustMode,
   BustedFile,

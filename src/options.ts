@@ -32,7 +32,9 @@ export function checkParam(param: unknown, what: string): string {
 
 /** Checks the per-call overrides of a URL method's second argument. */
 export function checkCallOptions(call: CallOptions): CallOptions {
-  if (call.from !== undefined && typeof call.from !== "string") throw bad(`the page URL ("from") must be a string, got ${typeof call.from}`);
+  if (call.from !== undefined && typeof call.from !== "string" && typeof call.from !== "function") {
+    throw bad(`the page URL ("from") must be a string, got ${typeof call.from}`);
+  }
   if (call.param !== undefined) checkParam(call.param, `the call option "param"`);
   if (call.missing !== undefined) oneOf("missing", call.missing, MISSING_POLICIES, "error");
   return call;

@@ -52,8 +52,12 @@ export interface ResolvedOptions {
 
 /** Per-call overrides, for integrations that know more than the options do. */
 export interface CallOptions {
-  /** The page URL relative URLs resolve against (like a browser's base URL). */
-  from?: string;
+  /**
+   * The page URL relative URLs resolve against (like a browser's base URL), or a function that
+   * returns it, called only for a URL that needs it (adapters pass one, so that looking the
+   * page up in a template context costs nothing for root-relative URLs).
+   */
+  from?: string | (() => string | undefined);
   /** Overrides the buster's `missing` policy for this call. */
   missing?: MissingPolicy;
   /** Overrides the buster's `param` for this call (query mode). */

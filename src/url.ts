@@ -60,6 +60,18 @@ export function joinUrl(parts: UrlParts): string {
 }
 
 /**
+ * Whether a URL's path starts at `/` (so that the page it is on does not matter): `/a.css`,
+ * not `//host/a.css`, `/\\host` or `a.css`.
+ *
+ * @example
+ * isRootRelative("/img/car.jpg") // true
+ * isRootRelative("car.jpg") // false
+ */
+export function isRootRelative(url: string): boolean {
+  return url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47 && url.charCodeAt(1) !== 92 /* \\ */;
+}
+
+/**
  * The directory part of a page URL, the base that relative URLs resolve against.
  *
  * @example

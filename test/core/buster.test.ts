@@ -326,3 +326,23 @@ describe("transformers", () => {
     expect(buster.entries()[0]?.content).toBeUndefined();
   });
 });
+
+describe("a lazy page URL", () => {
+  it("is asked for only by URLs that need it", () => {
+    const buster = createCacheBuster({ root: site({ "img/car.jpg": "car" }) });
+    let asked = 0;
+    const from = () => {
+      asked++;
+      return "/img/page.html";
+    };
+    expect(buster.url("/img/car.jpg", { from })).toBe(`/img/car.jpg?v=${sha("car")}`);
+    expect(asked).toBe(0);
+    expect(buster.url("car.jpg", { from })).toBe(`car.jpg?v=${sha("car")}`);
+    expect(asked).toBe(1);
+  });
+
+  it("must return a string or undefined", () => {
+    const buster = createCacheBuster({ root: site({ "car.jpg": "car" }) });
+    expect(codeOf(() => buster.url("car.jpg", { from: () => 3 as unknown as string }))).toBe("BAD_ARGUMENT");
+  });
+});
