@@ -91,8 +91,8 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const byUrlPath = new Map<string, string>();
   /** Reads about to start, shared by the async calls made before they open the file. */
   const inflight = new Map<string, { started: boolean; promise: Promise<Entry> }>();
-  /** With `validate: "once"`: answers of this generation, by URL and base directory. */
-  const memo = new Map<string, { url: string; hash: string | undefined }>();
+  /** With `validate: "once"`: what URLs resolved to in this generation, by URL and base directory. */
+  const memo = new Map<string, Resolution>();
   /** Entries whose transformer is running: a reference back to one closes a cycle. */
   const transforming = new Set<string>();
   const warned = new Set<string>();
@@ -346,54 +346,56 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
 
   function memoKey(url: unknown, call: CallOptions): string | undefined {
     if (!once || typeof url !== "string") return undefined;
-    const extra = call.param !== undefined || call.missing !== undefined ? `${call.param}\0${call.missing}\0` : "";
-    return isRootRelative(url) ? extra + url : `${extra}${baseDirectory(pageUrlOf(call.from))}\0${url}`;
+    return isRootRelative(url) ? url : `${baseDirectory(pageUrlOf(call.from))}\0${url}`;
   }
 
-  function answer(url: unknown, call: CallOptions, resolution: Resolution, key: string | undefined) {
-    let result: { url: string; hash: string | undefined };
-    if (resolution.kind === "skip") {
-      counters.skipped++;
-      result = { url: url as string, hash: undefined };
-    } else if (resolution.kind === "missing") {
-      onMissing(url as string, resolution.error, call.missing ?? opts.missing);
-      result = { url: url as string, hash: undefined };
-    } else {
-      const { target: t, entry } = resolution;
-      const param = call.param ?? opts.param;
-      const last = t.rendered;
-      const busted = last && last.entry === entry && last.param === param ? last.url : render(t.parts, entry, param);
-      t.rendered = { entry, param, url: busted };
-      result = { url: busted, hash: entry.hash };
-    }
-    if (key !== undefined) memo.set(key, result);
-    return result;
-  }
-
-  function bustSync(url: unknown, from: unknown) {
-    const call = callOptions(from);
+  /** What a URL resolves to; with `validate: "once"`, answered from this build's memo. */
+  function lookupSync(url: unknown, call: CallOptions): Resolution {
     const key = memoKey(url, call);
-    if (key !== undefined) {
-      const hit = memo.get(key);
-      if (hit) {
-        counters.hits++;
-        return hit;
-      }
+    if (key === undefined) return resolveSync(url, call.from);
+    const known = memo.get(key);
+    if (known) {
+      if (known.kind === "file") counters.hits++;
+      return known;
     }
-    return answer(url, call, resolveSync(url, call.from), key);
+    const resolution = resolveSync(url, call.from);
+    memo.set(key, resolution);
+    return resolution;
   }
 
-  async function bustAsync(url: unknown, from: unknown) {
-    const call = callOptions(from);
+  async function lookupAsync(url: unknown, call: CallOptions): Promise<Resolution> {
     const key = memoKey(url, call);
-    if (key !== undefined) {
-      const hit = memo.get(key);
-      if (hit) {
-        counters.hits++;
-        return hit;
-      }
+    const known = key === undefined ? undefined : memo.get(key);
+    if (known) {
+      if (known.kind === "file") counters.hits++;
+      return known;
     }
-    return answer(url, call, await resolveAsync(url, call.from), key);
+    const resolution = await resolveAsync(url, call.from);
+    if (key !== undefined) memo.set(key, resolution);
+    return resolution;
+  }
+
+  /** The hash a resolution gives, after the missing policy (which may throw). */
+  function hashOf(url: unknown, call: CallOptions, resolution: Resolution): string | undefined {
+    if (resolution.kind === "file") return resolution.entry.hash;
+    if (resolution.kind === "skip") counters.skipped++;
+    else onMissing(url as string, resolution.error, call.missing ?? opts.missing);
+    return undefined;
+  }
+
+  /** The busted URL a resolution gives, after the missing policy (which may throw). */
+  function urlOf(url: unknown, call: CallOptions, resolution: Resolution): string {
+    if (resolution.kind !== "file") {
+      hashOf(url, call, resolution);
+      return url as string;
+    }
+    const { target: t, entry } = resolution;
+    const param = call.param ?? opts.param;
+    const last = t.rendered;
+    if (last && last.entry === entry && last.param === param) return last.url;
+    const busted = render(t.parts, entry, param);
+    t.rendered = { entry, param, url: busted };
+    return busted;
   }
 
   function integrity(url: string, integrityAlgorithm = "sha384", from?: string | CallOptions): string | undefined {
@@ -404,10 +406,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     // A second read might see a newer file than the one hashed: retry until both agree.
     for (let attempt = 0; attempt < 5; attempt++) {
       const resolution = resolveSync(url, call.from);
-      if (resolution.kind !== "file") {
-        answer(url, call, resolution, undefined);
-        return undefined;
-      }
+      if (resolution.kind !== "file") return hashOf(url, call, resolution);
       const { entry } = resolution;
       const known = entry.integrity.get(integrityAlgorithm);
       if (known) return known;
@@ -450,10 +449,22 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const buster: CacheBuster & { [CACHE_BUSTER]: true } = {
     [CACHE_BUSTER]: true,
     options: opts,
-    url: (url, from) => bustSync(url, from).url,
-    urlAsync: async (url, from) => (await bustAsync(url, from)).url,
-    hash: (url, from) => bustSync(url, from).hash,
-    hashAsync: async (url, from) => (await bustAsync(url, from)).hash,
+    url(url, from) {
+      const call = callOptions(from);
+      return urlOf(url, call, lookupSync(url, call));
+    },
+    async urlAsync(url, from) {
+      const call = callOptions(from);
+      return urlOf(url, call, await lookupAsync(url, call));
+    },
+    hash(url, from) {
+      const call = callOptions(from);
+      return hashOf(url, call, lookupSync(url, call));
+    },
+    async hashAsync(url, from) {
+      const call = callOptions(from);
+      return hashOf(url, call, await lookupAsync(url, call));
+    },
     integrity,
     manifest() {
       const out: Record<string, string> = {};
