@@ -50,8 +50,11 @@ const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", '"': "&quot;", "'":
  * escapeHtml('/a.css?x=1&v=h') // "/a.css?x=1&amp;v=h"
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&"'<>]/g, (c) => HTML_ESCAPES[c] as string);
+  // Most URLs need no escaping; testing first skips building a new string for them.
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPABLE, (c) => HTML_ESCAPES[c] as string) : text;
 }
+const NEEDS_ESCAPE = /[&"'<>]/;
+const ESCAPABLE = /[&"'<>]/g;
 
 /** The page URL a template context holds (`page.url`), when it is a string. */
 export function pageUrl(value: unknown): string | undefined {
