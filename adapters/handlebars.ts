@@ -1,4 +1,4 @@
-import type { CacheBuster } from "../src/index.js";
+import { isRootRelative, type CacheBuster } from "../src/index.js";
 import {
   INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
   type AdapterOptions, type RegisterOptions,
@@ -16,6 +16,12 @@ export interface HandlebarsLike {
 interface HelperOptions {
   hash?: Record<string, unknown>;
   data?: { root?: { page?: { url?: unknown } } };
+}
+
+/** Whether an object has an own enumerable key, without making an array of them. */
+function hasKeys(o: Record<string, unknown> | undefined): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** Splits helper arguments into positional ones and Handlebars' trailing options object. */
@@ -47,6 +53,11 @@ export function registerHandlebars(handlebars: HandlebarsLike, options?: Registe
   const output = (value: string | undefined): unknown => (value === undefined ? value : new SafeString(escapeHtml(value)));
 
   handlebars.registerHelper(filterName, (...args: unknown[]) => {
+    // The common call, `{{cache_bust "/a.css"}}`: no hash arguments to check, no object to build.
+    const [first, last] = args as [unknown, HelperOptions | undefined];
+    if (args.length === 2 && typeof first === "string" && !hasKeys(last?.hash)) {
+      return output(buster.url(first, isRootRelative(first) ? undefined : pageUrl(last?.data?.root?.page?.url)));
+    }
     const { positional, options: helper } = splitArgs(args);
     const [url, ...rest] = positional;
     checkPositional(rest, 0, filterName, URL_ARGUMENTS);

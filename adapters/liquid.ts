@@ -1,4 +1,4 @@
-import type { CacheBuster } from "../src/index.js";
+import { isRootRelative, type CacheBuster } from "../src/index.js";
 import {
   INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
   type AdapterOptions, type RegisterOptions,
@@ -58,6 +58,8 @@ export function registerLiquid(liquid: LiquidLike, options?: RegisterOptions, ad
     value === undefined || liquid.options?.outputEscape ? value : escapeHtml(value);
 
   liquid.registerFilter(filterName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
+    // The common call, `{{ "/a.css" | cache_bust }}`: no arguments to check, no object to build.
+    if (args.length === 0 && typeof url === "string") return output(buster.url(url, isRootRelative(url) ? undefined : pageOf(this)));
     const { positional, named } = splitArgs(args);
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
     return output(buster.url(url as string, callOptions(named, () => pageOf(this), filterName, URL_ARGUMENTS)));

@@ -1,4 +1,4 @@
-import type { CacheBuster } from "../src/index.js";
+import { isRootRelative, type CacheBuster } from "../src/index.js";
 import {
   INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
   type AdapterOptions, type RegisterOptions,
@@ -56,6 +56,10 @@ export function registerNunjucks(env: NunjucksEnvironmentLike, options?: Registe
   };
 
   env.addFilter(filterName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
+    // The common call, `{{ "/a.css" | cache_bust }}`: no arguments to check, no object to build.
+    if (args.length === 0 && typeof url === "string") {
+      return output(buster.url(url, isRootRelative(url) ? undefined : pageUrl(this?.ctx?.page?.url)));
+    }
     const { positional, named } = splitArgs(args);
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
     return output(buster.url(url as string, callOptions(named, () => pageUrl(this?.ctx?.page?.url), filterName, URL_ARGUMENTS)));
