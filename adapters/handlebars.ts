@@ -52,13 +52,13 @@ export function registerHandlebars(handlebars: HandlebarsLike, options?: Registe
   // `{{{ }}}`, where Handlebars would not escape at all.
   const output = (value: string | undefined): unknown => (value === undefined ? value : new SafeString(escapeHtml(value)));
 
-  handlebars.registerHelper(filterName, (...args: unknown[]) => {
-    // The common call, `{{cache_bust "/a.css"}}`: no hash arguments to check, no object to build.
-    const [first, last] = args as [unknown, HelperOptions | undefined];
-    if (args.length === 2 && typeof first === "string" && !hasKeys(last?.hash)) {
+  handlebars.registerHelper(filterName, function (first: unknown, last: HelperOptions | undefined) {
+    // The common call, `{{cache_bust "/a.css"}}`: no hash arguments to check, no object to build
+    // (`arguments`, not a rest parameter, which would allocate an array on every call).
+    if (arguments.length === 2 && typeof first === "string" && !hasKeys(last?.hash)) {
       return output(buster.url(first, isRootRelative(first) ? undefined : pageUrl(last?.data?.root?.page?.url)));
     }
-    const { positional, options: helper } = splitArgs(args);
+    const { positional, options: helper } = splitArgs(Array.prototype.slice.call(arguments));
     const [url, ...rest] = positional;
     checkPositional(rest, 0, filterName, URL_ARGUMENTS);
     return output(buster.url(url as string, callOptions(helper.hash ?? {}, () => pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS)));

@@ -57,10 +57,11 @@ export function registerLiquid(liquid: LiquidLike, options?: RegisterOptions, ad
   const output = (value: string | undefined): string | undefined =>
     value === undefined || liquid.options?.outputEscape ? value : escapeHtml(value);
 
-  liquid.registerFilter(filterName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
-    // The common call, `{{ "/a.css" | cache_bust }}`: no arguments to check, no object to build.
-    if (args.length === 0 && typeof url === "string") return output(buster.url(url, isRootRelative(url) ? undefined : pageOf(this)));
-    const { positional, named } = splitArgs(args);
+  liquid.registerFilter(filterName, function (this: FilterThis, url: unknown) {
+    // The common call, `{{ "/a.css" | cache_bust }}`: no arguments to check, no object to build
+    // (`arguments`, not a rest parameter, which would allocate an array on every call).
+    if (arguments.length === 1 && typeof url === "string") return output(buster.url(url, isRootRelative(url) ? undefined : pageOf(this)));
+    const { positional, named } = splitArgs(Array.prototype.slice.call(arguments, 1));
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
     return output(buster.url(url as string, callOptions(named, () => pageOf(this), filterName, URL_ARGUMENTS)));
   });

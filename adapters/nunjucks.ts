@@ -55,12 +55,13 @@ export function registerNunjucks(env: NunjucksEnvironmentLike, options?: Registe
     return markSafe(escapeHtml(value));
   };
 
-  env.addFilter(filterName, function (this: FilterThis, url: unknown, ...args: unknown[]) {
-    // The common call, `{{ "/a.css" | cache_bust }}`: no arguments to check, no object to build.
-    if (args.length === 0 && typeof url === "string") {
+  env.addFilter(filterName, function (this: FilterThis, url: unknown) {
+    // The common call, `{{ "/a.css" | cache_bust }}`: no arguments to check, no object to build
+    // (`arguments`, not a rest parameter, which would allocate an array on every call).
+    if (arguments.length === 1 && typeof url === "string") {
       return output(buster.url(url, isRootRelative(url) ? undefined : pageUrl(this?.ctx?.page?.url)));
     }
-    const { positional, named } = splitArgs(args);
+    const { positional, named } = splitArgs(Array.prototype.slice.call(arguments, 1));
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
     return output(buster.url(url as string, callOptions(named, () => pageUrl(this?.ctx?.page?.url), filterName, URL_ARGUMENTS)));
   });

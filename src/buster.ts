@@ -93,6 +93,11 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const inflight = new Map<string, { started: boolean; promise: Promise<Entry> }>();
   /** With `validate: "once"`: what URLs resolved to in this generation, by URL and base directory. */
   const memo = new Map<string, Resolution>();
+  /**
+   * With `validate: "once"`: the busted URL of each root-relative URL called without options,
+   * the call a template build makes most. Cleared with `memo`, so it is never older than it.
+   */
+  const rendered = new Map<string, string>();
   /** Entries whose transformer is running: a reference back to one closes a cycle. */
   const transforming = new Set<string>();
   const warned = new Set<string>();
@@ -450,8 +455,18 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     [CACHE_BUSTER]: true,
     options: opts,
     url(url, from) {
+      if (from === undefined && once && typeof url === "string") {
+        const known = rendered.get(url);
+        if (known !== undefined) {
+          counters.hits++;
+          return known;
+        }
+      }
       const call = callOptions(from);
-      return urlOf(url, call, lookupSync(url, call));
+      const resolution = lookupSync(url, call);
+      const busted = urlOf(url, call, resolution);
+      if (from === undefined && once && resolution.kind === "file" && isRootRelative(url as string)) rendered.set(url as string, busted);
+      return busted;
     },
     async urlAsync(url, from) {
       const call = callOptions(from);
@@ -476,6 +491,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     refresh() {
       generation++;
       memo.clear();
+      rendered.clear();
       warned.clear();
     },
     clear() {
@@ -485,6 +501,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       byUrlPath.clear();
       inflight.clear();
       memo.clear();
+      rendered.clear();
       warned.clear();
     },
     async emit(outDir: string) {

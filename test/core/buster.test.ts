@@ -239,6 +239,19 @@ describe("manifest, stats, refresh and clear", () => {
     expect(buster.hash("/a.css")).toBe(sha("second"));
   });
 
+  it("validate: once gives url() the new hash after refresh", () => {
+    const root = site({ "a.css": "one" });
+    const buster = createCacheBuster({ root, validate: "once", trustAfterMs: 0 });
+    expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("one")}`);
+    write(root, "a.css", "second");
+    expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("one")}`);
+    buster.refresh();
+    expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("second")}`);
+    buster.clear();
+    write(root, "a.css", "third!");
+    expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("third!")}`);
+  });
+
   it("refresh keeps the hashes of unchanged files", async () => {
     const root = site({ "a.css": "one" });
     await settle([join(root, "a.css")]);
