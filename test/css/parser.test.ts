@@ -1,8 +1,14 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import postcss from "postcss";
 import { describe, expect, it } from "vitest";
 import { rewriteCss } from "../../src/css/index.js";
 import { findImport, findReferences } from "../../src/css/references.js";
+import { tree } from "./fixtures.js";
+
+const DIST = join(__dirname, "../../dist");
 
 /** What postcss's full parser finds: the URLs of every declaration and `@import`, in order. */
 function parserUrls(css: string): string[] {
@@ -76,9 +82,18 @@ describe("rewriteCss against postcss's parser", () => {
     );
   });
 
-  it("does not read a source map the stylesheet names when it reports an error", () => {
-    // A FIFO would block a read for ever; the error must come back at once.
-    const css = '/*# sourceMappingURL=s.css.map */\na { background: url("x.png) }';
-    expect(() => rewriteCss(css, () => undefined, "nowhere/s.css")).toThrow(expect.objectContaining({ name: "CssSyntaxError" }));
+  it("never follows a sourceMappingURL comment, so a FIFO named there cannot hang it", () => {
+    const root = tree({ "s.css": "a { background: url(a.png) }\n/*# sourceMappingURL=s.css.map */\n", "a.png": "A", "t.css": 'a { b: "open\n/*# sourceMappingURL=s.css.map */\n' });
+    execFileSync("mkfifo", [join(root, "s.css.map")]);
+    // In a child process: a read of the FIFO would block its whole thread, test runner included.
+    const script = `
+      const { createCacheBuster } = await import(${JSON.stringify(pathToFileURL(join(DIST, "index.js")).href)});
+      const { cssTransformer } = await import(${JSON.stringify(pathToFileURL(join(DIST, "css.js")).href)});
+      const buster = createCacheBuster({ root: ${JSON.stringify(root)}, transformers: [cssTransformer()] });
+      console.log(buster.url("/s.css"));
+      try { buster.url("/t.css"); } catch (e) { console.log(e.name); }`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout.split("\n")).toEqual([expect.stringMatching(/^\/s\.css\?v=[0-9a-f]{10}$/), "CssSyntaxError", ""]);
   });
 });
