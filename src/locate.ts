@@ -3,6 +3,9 @@ import { CacheBustError, showUrl } from "./errors.js";
 import { unfingerprintName } from "./fingerprint.js";
 import type { ResolvedOptions } from "./types.js";
 
+/** A relative path `join` would change beyond adding a separator: leading `/`, `//`, `.` or `..` segments. */
+const NOT_NORMAL = /(?:^|\/)(?:\/|\.\.?(?:\/|$))/;
+
 /** A file a URL path may name. */
 export interface Candidate {
   /** Resolved URL path of the file (without a fingerprint), e.g. `/img/car.jpg`. */
@@ -22,10 +25,20 @@ export interface Candidate {
  * fileFor("/static/a.css", [{ prefix: "/static/", dir: "/site/assets" }]) // "/site/assets/a.css"
  */
 export function fileFor(urlPath: string, roots: ResolvedOptions["roots"], url: unknown): string {
-  const root = roots.find((r) => urlPath.startsWith(r.prefix));
+  let root: ResolvedOptions["roots"][number] | undefined;
+  for (const r of roots) {
+    if (urlPath.startsWith(r.prefix)) {
+      root = r;
+      break;
+    }
+  }
   if (!root) throw new CacheBustError("OUTSIDE_ROOT", `cache-bust: no root maps URL ${showUrl(url)}`, { url });
   const rest = urlPath.slice(root.prefix.length);
-  const file = rest === "" ? root.dir : join(root.dir, rest);
+  if (rest === "") return root.dir;
+  // A normal relative path (what `resolveUrlPath` gives) cannot leave the root, and joining it
+  // with `/` is what `join` would do, without its normalising pass over every character.
+  if (sep === "/" && !NOT_NORMAL.test(rest)) return root.dir.endsWith("/") ? root.dir + rest : `${root.dir}/${rest}`;
+  const file = join(root.dir, rest);
   if (file !== root.dir && !file.startsWith(root.dir.endsWith(sep) ? root.dir : root.dir + sep)) {
     throw new CacheBustError("OUTSIDE_ROOT", `cache-bust: URL ${showUrl(url)} leaves its root ${root.dir} (tried ${file})`, { url, file });
   }

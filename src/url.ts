@@ -19,6 +19,9 @@ export interface UrlParts {
 
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
+/** What {@link resolveUrlPath} would change in a path starting with `/`: `\`, `//`, `.` or `..` segments. */
+const NOT_NORMAL = /\\|\/(?:\/|\.\.?(?:\/|$))/;
+
 /**
  * Splits a URL into path, query and fragment, or returns `undefined` for a URL that is left
  * exactly as given: one with a scheme (`https:`, `data:`...), protocol-relative (`//host/x`),
@@ -122,6 +125,9 @@ export function resolveUrlPath(path: string, base: string, url: string, root?: s
   if (decoded.includes("\0")) {
     throw new CacheBustError("BAD_URL", `cache-bust: URL ${showUrl(url)} contains a NUL byte`, { url });
   }
+  // Most URLs are already normal (`/img/car.jpg`): they would come out of the loop below as
+  // they went in, so skip splitting and joining them.
+  if (decoded.charCodeAt(0) === 47 /* / */ && !NOT_NORMAL.test(decoded)) return decoded;
   const segments = decoded.replace(/\\/g, "/").split("/");
   const out: string[] = [];
   for (const segment of segments) {
