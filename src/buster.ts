@@ -46,6 +46,9 @@ type Resolution =
 
 const SRI_ALGORITHMS = ["sha256", "sha384", "sha512"];
 
+/** The dependencies of every entry no transformer rewrote: frozen, since it is shared. */
+const NO_DEPS = Object.freeze([]) as unknown as Dependency[];
+
 function toHex(digest: Buffer, length: number): string {
   return digest.toString("hex").slice(0, length);
 }
@@ -147,10 +150,11 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   function store(candidate: Candidate, key: string, read: FileRead, readSeq: number, transformer: ContentTransformer | undefined): Entry {
     counters.hashed++;
     counters.bytesHashed += read.size;
-    const rawHash = toHex(read.digests[algorithm] as Buffer, length);
+    const rawHash = (read.hex[algorithm] as string).slice(0, length);
     let hash = rawHash;
     let content: Buffer | undefined;
-    const deps: Dependency[] = [];
+    // Only a transformer's references add dependencies; other entries share one empty list.
+    const deps: Dependency[] = transformer ? [] : NO_DEPS;
     const source = transformer && read.bytes ? read.bytes.toString("utf8") : undefined;
     // A file that is not valid UTF-8 would not survive the round trip through text: leave it as it is.
     if (transformer && source !== undefined && Buffer.from(source, "utf8").equals(read.bytes as Buffer)) {
@@ -212,6 +216,9 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     return entry;
   }
 
+  /** What a read digests: one list for every read, not one per file. */
+  const readAlgorithms: readonly string[] = [algorithm];
+
   function entrySync(candidate: Candidate, key: string, url: unknown): Entry {
     const cached = entries.get(key);
     if (cached && once && cached.checkedIn === generation) {
@@ -230,7 +237,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     }
     const transformer = transformerFor(candidate);
     const readSeq = ++seq;
-    return store(candidate, key, readFileSync(candidate.file, url, [algorithm], !!transformer), readSeq, transformer);
+    return store(candidate, key, readFileSync(candidate.file, url, readAlgorithms, !!transformer), readSeq, transformer);
   }
 
   function statAsync(file: string): Promise<fs.Stats | undefined> {
@@ -262,7 +269,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       await undefined;
       record.started = true;
       try {
-        return store(candidate, key, await readFileAsync(candidate.file, url, [algorithm], !!transformer), readSeq, transformer);
+        return store(candidate, key, await readFileAsync(candidate.file, url, readAlgorithms, !!transformer), readSeq, transformer);
       } finally {
         if (inflight.get(key) === record) inflight.delete(key);
       }

@@ -16,8 +16,10 @@ export interface FileRead {
   identity: FileIdentity;
   /** `Date.now()` just before the file was opened. */
   readStartedAt: number;
-  /** Raw digest per algorithm asked for. */
-  digests: Record<string, Buffer>;
+  /** Lowercase hex digest per algorithm asked for. */
+  hex: Record<string, string>;
+  /** Raw digest per algorithm asked for, made from `hex` on first use. */
+  readonly digests: Record<string, Buffer>;
   /** The bytes, when asked to keep them. */
   bytes?: Buffer;
   /** Number of bytes read. */
@@ -57,7 +59,37 @@ export function fileError(url: unknown, file: string, error: NodeJS.ErrnoExcepti
   }
 }
 
-function digestsOf(algorithms: readonly string[], data: Buffer): Record<string, Buffer> {
+// Hex digests, not Buffers: a one-shot hash to a string costs half as much as one to a Buffer
+// (no ArrayBuffer to allocate), and the hex is what a URL needs.
+function hexDigestsOf(algorithms: readonly string[], data: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const algorithm of algorithms) {
+    out[algorithm] = typeof oneShotHash === "function" ? oneShotHash(algorithm, data, "hex") : createHash(algorithm).update(data).digest("hex");
+  }
+  return out;
+}
+
+/** A `FileRead` whose raw digests are only decoded from hex when asked for (SRI's base64 needs them). */
+function fileRead(identity: FileIdentity, readStartedAt: number, hex: Record<string, string>, bytes: Buffer | undefined, size: number): FileRead {
+  let raw: Record<string, Buffer> | undefined;
+  return {
+    identity,
+    readStartedAt,
+    hex,
+    get digests() {
+      if (!raw) {
+        raw = {};
+        for (const algorithm of Object.keys(hex)) raw[algorithm] = Buffer.from(hex[algorithm] as string, "hex");
+      }
+      return raw;
+    },
+    bytes,
+    size,
+  };
+}
+
+/** Digests of in-memory bytes, the same shape as a file read's. */
+export function digestBytes(algorithms: readonly string[], data: Buffer): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
   for (const algorithm of algorithms) {
     out[algorithm] = typeof oneShotHash === "function"
@@ -65,11 +97,6 @@ function digestsOf(algorithms: readonly string[], data: Buffer): Record<string, 
       : createHash(algorithm).update(data).digest();
   }
   return out;
-}
-
-/** Digests of in-memory bytes, the same shape as a file read's. */
-export function digestBytes(algorithms: readonly string[], data: Buffer): Record<string, Buffer> {
-  return digestsOf(algorithms, data);
 }
 
 /**
@@ -102,7 +129,7 @@ export function readFileSync(file: string, url: unknown, algorithms: readonly st
       }
       if (filled <= st.size) {
         const data = buffer.subarray(0, filled);
-        return { identity, readStartedAt, digests: digestsOf(algorithms, data), bytes: keepBytes ? data : undefined, size: filled };
+        return fileRead(identity, readStartedAt, hexDigestsOf(algorithms, data), keepBytes ? data : undefined, filled);
       }
       return streamSync(fd, identity, readStartedAt, algorithms, keepBytes, buffer.subarray(0, filled));
     }
@@ -127,9 +154,9 @@ function streamSync(fd: number, identity: FileIdentity, readStartedAt: number, a
     size += n;
     take(chunk.subarray(0, n));
   }
-  const digests: Record<string, Buffer> = {};
-  algorithms.forEach((a, i) => (digests[a] = (hashes[i] as ReturnType<typeof createHash>).digest()));
-  return { identity, readStartedAt, digests, bytes: keepBytes ? Buffer.concat(kept) : undefined, size };
+  const hex: Record<string, string> = {};
+  algorithms.forEach((a, i) => (hex[a] = (hashes[i] as ReturnType<typeof createHash>).digest("hex")));
+  return fileRead(identity, readStartedAt, hex, keepBytes ? Buffer.concat(kept) : undefined, size);
 }
 
 const openAsync = (file: string) => new Promise<number>((ok, fail) => fs.open(file, OPEN_FLAGS, (e, fd) => (e ? fail(e) : ok(fd))));
@@ -176,12 +203,12 @@ export async function readFileAsync(file: string, url: unknown, algorithms: read
     }
     const rest = buffer.subarray(0, filled);
     if (!hashes) {
-      return { identity, readStartedAt, digests: digestsOf(algorithms, rest), bytes: keepBytes ? Buffer.from(rest) : undefined, size };
+      return fileRead(identity, readStartedAt, hexDigestsOf(algorithms, rest), keepBytes ? Buffer.from(rest) : undefined, size);
     }
     if (rest.length > 0) stream(rest);
-    const digests: Record<string, Buffer> = {};
-    algorithms.forEach((a, i) => (digests[a] = hashes![i]!.digest()));
-    return { identity, readStartedAt, digests, bytes: keepBytes ? Buffer.concat(kept) : undefined, size };
+    const hex: Record<string, string> = {};
+    algorithms.forEach((a, i) => (hex[a] = hashes![i]!.digest("hex")));
+    return fileRead(identity, readStartedAt, hex, keepBytes ? Buffer.concat(kept) : undefined, size);
   } finally {
     fs.closeSync(fd);
   }
