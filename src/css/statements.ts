@@ -1,0 +1,216 @@
+// The rules here are postcss's (its tokenizer, and how its parser splits statements), applied
+// only at the characters that can matter: a regular expression skips the rest, so most of the
+// text is never looked at from JavaScript. Making a token of every word and space, as postcss
+// does, took several times as long. test/css/parser.test.ts checks against postcss.parse that
+// both find the same URLs.
+import CssSyntaxError from "postcss/lib/css-syntax-error";
+import { lineLocator } from "./position.js";
+
+/** A part of a stylesheet that can hold URLs, as offsets into it. */
+export interface Statement {
+  /** `import`: the prelude of an `@import`; `value`: a declaration's value that calls a function. */
+  kind: "import" | "value";
+  start: number;
+  end: number;
+}
+
+const TAB = 9;
+const LF = 10;
+const FF = 12;
+const CR = 13;
+const SPACE = 32;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const ASTERISK = 42;
+const SLASH = 47;
+const COLON = 58;
+const SEMICOLON = 59;
+const AT = 64;
+const OPEN_SQUARE = 91;
+const BACKSLASH = 92;
+const CLOSE_SQUARE = 93;
+const OPEN_CURLY = 123;
+const CLOSE_CURLY = 125;
+
+const isSpace = (c: number) => c === SPACE || c === LF || c === TAB || c === CR || c === FF;
+
+/** The characters that can start a comment, string, escape, bracket, statement end or at-rule. */
+const SIGNIFICANT = /[/"'\\()[\]{}:;@]/g;
+/** What may stand before `url` for `url(` to be a URL token. */
+const URL_NAME = /(?:^|[\t\n\f\r "'(),/:;[\]{}])url$/i;
+/** What ends an at-keyword: it takes in `:` and more, as in postcss. */
+const AT_KEYWORD_END = new Set(Array.from("\t\n\f\r \"#'()/;[\\]{}", (ch) => ch.charCodeAt(0)));
+
+/** Where the unescaped `close` after `from` is, or -1. */
+function closing(source: string, close: string, from: number): number {
+  let at = from;
+  for (;;) {
+    at = source.indexOf(close, at + 1);
+    if (at < 0) return -1;
+    let backslashes = 0;
+    while (source.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+}
+
+/** Whether `(...)` from `open` to `close` holds nothing that needs tokens (postcss: "brackets"). */
+function isPlainBracket(source: string, open: number, close: number): boolean {
+  for (let i = open + 1; i < close; i++) {
+    const c = source.charCodeAt(i);
+    if (c === LF || c === CR || c === DOUBLE_QUOTE || c === SINGLE_QUOTE || c === OPEN_PAREN || c === SLASH || c === BACKSLASH) return false;
+  }
+  return true;
+}
+
+/** Whether the `(` at `open` starts an unquoted `url(`, whose text is then read raw. */
+function isRawUrl(source: string, open: number): boolean {
+  if (!URL_NAME.test(source.slice(Math.max(0, open - 4), open))) return false;
+  let i = open + 1;
+  while (isSpace(source.charCodeAt(i))) i++;
+  const c = source.charCodeAt(i);
+  return c !== DOUBLE_QUOTE && c !== SINGLE_QUOTE;
+}
+
+/** Where the at-keyword starting at `at` ends (exclusive). */
+function atKeywordEnd(source: string, at: number): number {
+  let i = at + 1;
+  while (i < source.length && !AT_KEYWORD_END.has(source.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The first character from `from` on that is neither white space nor in a comment. */
+function firstSignificant(source: string, from: number): number {
+  let i = from;
+  for (;;) {
+    while (isSpace(source.charCodeAt(i))) i++;
+    if (source.charCodeAt(i) !== SLASH || source.charCodeAt(i + 1) !== ASTERISK) return i;
+    i = source.indexOf("*/", i + 2) + 2;
+  }
+}
+
+function unclosed(what: string, source: string, offset: number, file: string | undefined): never {
+  const { line, column } = lineLocator(source)(offset);
+  throw new CssSyntaxError(`Unclosed ${what}`, line, column, source, file);
+}
+
+/** The statement being read, and what is known about it so far. */
+interface Reading {
+  start: number;
+  /** After the first `:`, wherever it is: postcss splits property and value there. */
+  valueAt: number;
+  /** Whether a `:` stands outside brackets, which makes the statement a declaration. */
+  isDeclaration: boolean;
+  /** After `@import`, when the statement is one. */
+  importAt: number;
+  /** Whether it is another at-rule, whose prelude holds no URL to bust. */
+  atRule: boolean;
+  /** Whether it holds a `(`: a value without one has no `url()` or `image-set()`. */
+  hasCall: boolean;
+}
+
+/** Ends the statement before `at`, recording it if it can hold a URL, and starts the next. */
+function finish(reading: Reading, at: number, opensBlock: boolean, out: Statement[]): void {
+  if (reading.importAt >= 0) out.push({ kind: "import", start: reading.importAt, end: at });
+  else if (!opensBlock && !reading.atRule && reading.hasCall && reading.isDeclaration) out.push({ kind: "value", start: reading.valueAt, end: at });
+  reading.start = at + 1;
+  reading.valueAt = reading.importAt = -1;
+  reading.isDeclaration = reading.atRule = reading.hasCall = false;
+}
+
+/**
+ * The statements of a stylesheet that can hold a URL: `@import` preludes, and the values of
+ * declarations that call a function (`url()`, `image-set()`...). Comments, strings, selectors
+ * and other at-rules' preludes are skipped. Throws postcss's `CssSyntaxError` (naming `file`,
+ * line and column) for an unclosed comment, string or `url(`.
+ *
+ * @example
+ * findStatements("a { color: red; background: url(x.png) }") // [{ kind: "value", start: 28, end: 39 }]
+ */
+export function findStatements(source: string, file?: string): Statement[] {
+  const out: Statement[] = [];
+  const reading: Reading = { start: 0, valueAt: -1, isDeclaration: false, importAt: -1, atRule: false, hasCall: false };
+  // Closers expected, innermost last: each closes only what is open, as in postcss.
+  const open: number[] = [];
+  let lastBadParen = -1;
+  const next = new RegExp(SIGNIFICANT);
+  while (next.test(source)) {
+    const i = next.lastIndex - 1;
+    const c = source.charCodeAt(i);
+    switch (c) {
+      case SLASH:
+        if (source.charCodeAt(i + 1) === ASTERISK) {
+          const close = source.indexOf("*/", i + 2);
+          if (close < 0) unclosed("comment", source, i, file);
+          next.lastIndex = close + 2;
+        }
+        break;
+      case DOUBLE_QUOTE:
+      case SINGLE_QUOTE: {
+        const close = closing(source, c === DOUBLE_QUOTE ? '"' : "'", i);
+        if (close < 0) unclosed("string", source, i, file);
+        next.lastIndex = close + 1;
+        break;
+      }
+      case BACKSLASH: {
+        // An escaped character is part of a word, never a delimiter.
+        const after = source.charCodeAt(i + 1);
+        if (after !== SLASH && !isSpace(after)) next.lastIndex = i + 2;
+        break;
+      }
+      case OPEN_PAREN:
+        reading.hasCall = true;
+        if (isRawUrl(source, i)) {
+          const close = closing(source, ")", i);
+          if (close < 0) unclosed("bracket", source, i, file);
+          next.lastIndex = close + 1;
+        } else if (i <= lastBadParen) {
+          open.push(CLOSE_PAREN);
+        } else {
+          const close = source.indexOf(")", i + 1);
+          if (close >= 0 && isPlainBracket(source, i, close)) {
+            next.lastIndex = close + 1;
+          } else {
+            lastBadParen = close < 0 ? source.length : close;
+            open.push(CLOSE_PAREN);
+          }
+        }
+        break;
+      case OPEN_SQUARE:
+        open.push(CLOSE_SQUARE);
+        break;
+      case CLOSE_PAREN:
+      case CLOSE_SQUARE:
+        if (open[open.length - 1] === c) open.pop();
+        break;
+      case COLON:
+        if (reading.valueAt < 0) reading.valueAt = i + 1;
+        if (open.length === 0) reading.isDeclaration = true;
+        break;
+      case OPEN_CURLY:
+        // A custom property's value may hold braces, with `;` inside them.
+        if (reading.isDeclaration && source.startsWith("--", firstSignificant(source, reading.start))) open.push(CLOSE_CURLY);
+        else if (open.length === 0) finish(reading, i, true, out);
+        break;
+      case CLOSE_CURLY:
+        if (open.length === 0) finish(reading, i, false, out);
+        else if (open[open.length - 1] === c) open.pop();
+        break;
+      case SEMICOLON:
+        if (open.length === 0) finish(reading, i, false, out);
+        break;
+      case AT: {
+        const end = atKeywordEnd(source, i);
+        if (firstSignificant(source, reading.start) === i) {
+          if (source.slice(i, end).toLowerCase() === "@import") reading.importAt = end;
+          else reading.atRule = true;
+        }
+        next.lastIndex = end;
+        break;
+      }
+    }
+  }
+  finish(reading, source.length, false, out);
+  return out;
+}
