@@ -68,9 +68,11 @@ function collect(value: string, nodes: Node[], inImageSet: boolean, out: CssRefe
  */
 export function findReferences(value: string): CssReference[] {
   const out: CssReference[] = [];
-  collect(value, valueParser(value).nodes, false, out);
+  // Most values with a function call `calc()`, `var()` or `rgb()`: no need to parse those.
+  if (MAY_REFER.test(value)) collect(value, valueParser(value).nodes, false, out);
   return out;
 }
+const MAY_REFER = /(?:url|image-set)\(/i;
 
 /**
  * The URL an `@import` prelude names: its leading string or `url()`.
