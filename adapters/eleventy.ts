@@ -112,8 +112,14 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     }
   }
 
-  function urlFilter(this: unknown, ...raw: unknown[]): string {
-    const { args, handlebars } = splitArguments(raw);
+  function urlFilter(this: unknown, url: unknown): string {
+    // The common call, `{{ "/a.css" | cache_bust }}` again in another page: no page to look
+    // up and no arguments to check (`arguments`, not a rest parameter, which allocates).
+    if (arguments.length === 1 && typeof url === "string") {
+      const known = lookup?.known(url);
+      if (known !== undefined) return known;
+    }
+    const { args, handlebars } = splitArguments(Array.prototype.slice.call(arguments));
     const page = pageOf(this, handlebars);
     try {
       checkArity(args, 1, settings.filterName);
@@ -145,7 +151,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
     runMode = event?.runMode ?? "build";
     cssProblems.reset();
     provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
-    for (const buster of current().busters) buster.refresh();
+    current().refresh();
   });
 
   eleventyConfig.on("eleventy.after", async (event: { outputMode?: string } | undefined) => {

@@ -1,4 +1,4 @@
-import type { BustedFile, CacheBuster, CallOptions, MissingPolicy } from "../../src/index.js";
+import { isRootRelative, type BustedFile, type CacheBuster, type CallOptions, type MissingPolicy } from "../../src/index.js";
 
 /** Busts URLs through several busters searched in order (source layers, then the output directory). */
 export interface LayeredLookup {
@@ -6,6 +6,13 @@ export interface LayeredLookup {
   url(url: unknown, from: string | undefined, missing: MissingPolicy | undefined): string;
   /** The SRI value of the file the URL names, searched the same way. */
   integrity(url: unknown, algorithm: string | undefined, from: string | undefined, missing: MissingPolicy | undefined): string | undefined;
+  /**
+   * The busted URL of a root-relative URL already busted in this build, if the busters check
+   * files once per build (`validate: "once"`): the common filter call, answered from a map.
+   */
+  known(url: string): string | undefined;
+  /** Starts a new build: every buster checks its files again, and `known` forgets. */
+  refresh(): void;
   /** Every file hashed so far; a URL path hashed in several layers is listed once, from the first. */
   entries(): BustedFile[];
   /** The busters, first searched first. */
@@ -43,6 +50,9 @@ function restore(busted: string, spelling: Spelling): string {
  */
 export function layeredLookup(busters: readonly CacheBuster[], pathPrefix: string): LayeredLookup {
   const first = busters[0] as CacheBuster;
+  // Root-relative URLs name the same file from every page: within one build (while no buster
+  // re-checks files) the answer found for one page holds for all.
+  const memo = busters.every((b) => b.options.validate === "once") ? new Map<string, string>() : undefined;
 
   /** The buster and spelling under which the URL names an existing file, if any. */
   function find(url: string, from: string | undefined): { buster: CacheBuster; spelling: Spelling; busted: string } | undefined {
@@ -65,9 +75,17 @@ export function layeredLookup(busters: readonly CacheBuster[], pathPrefix: strin
     url(url, from, missing) {
       if (typeof url === "string") {
         const found = find(url, from);
-        if (found) return found.busted;
+        if (found) {
+          if (memo && isRootRelative(url)) memo.set(url, found.busted);
+          return found.busted;
+        }
       }
       return first.url(url as string, { from, missing });
+    },
+    known: (url) => memo?.get(url),
+    refresh() {
+      memo?.clear();
+      for (const buster of busters) buster.refresh();
     },
     integrity(url, algorithm, from, missing) {
       if (typeof url === "string") {
