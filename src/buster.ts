@@ -4,7 +4,7 @@ import { CacheBustError, showUrl } from "./errors.js";
 import { fingerprintName, renameLastSegment, unfingerprintName } from "./fingerprint.js";
 import { candidatesFor, type Candidate } from "./locate.js";
 import { checkCallOptions, resolveOptions } from "./options.js";
-import { digestBytes, fileError, readFileAsync, readFileSync, sameIdentity, type FileIdentity, type FileRead } from "./read.js";
+import { digestBytes, fileError, readFileCallback, readFileSync, sameIdentity, type FileIdentity, type FileRead } from "./read.js";
 import type { BustedFile, CacheBuster, CacheBustOptions, CacheBustStats, CallOptions, ContentTransformer, MissingPolicy } from "./types.js";
 import { baseDirectory, isRootRelative, joinUrl, resolveUrlPath, setQueryParam, splitUrl, type UrlParts } from "./url.js";
 
@@ -244,36 +244,51 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     return new Promise((ok) => fs.stat(file, (e, st) => ok(e ? undefined : st)));
   }
 
-  async function entryAsync(candidate: Candidate, key: string, url: unknown): Promise<Entry> {
+  function entryAsync(candidate: Candidate, key: string, url: unknown): Promise<Entry> {
     const cached = entries.get(key);
     if (cached && once && cached.checkedIn === generation) {
       counters.hits++;
-      return cached;
+      return Promise.resolve(cached);
     }
-    if (cached && cached.trusted) {
-      counters.stats++;
-      const st = await statAsync(candidate.file);
-      const again = entries.get(key);
-      const hit = reusable(again, st);
-      if (hit) return hit;
-    }
-    // Join a read only while it has not opened the file yet: its bytes are then at least as
-    // new as this call. The open waits for a microtask, so that calls made together (in one
-    // synchronous run, e.g. Promise.all over a page's URLs) share a single read.
+    if (cached && cached.trusted) return revalidateAsync(candidate, key, url);
+    return readEntryAsync(candidate, key, url);
+  }
+
+  async function revalidateAsync(candidate: Candidate, key: string, url: unknown): Promise<Entry> {
+    counters.stats++;
+    const st = await statAsync(candidate.file);
+    return reusable(entries.get(key), st) ?? (await readEntryAsync(candidate, key, url));
+  }
+
+  /**
+   * Reads and stores a file. Joins a read only while it has not opened the file yet: its bytes
+   * are then at least as new as this call. The open waits for a microtask, so that calls made
+   * together (in one synchronous run, e.g. Promise.all over a page's URLs) share a single read.
+   * One promise per read, settled from the read's callback: no chain of awaits per file.
+   */
+  function readEntryAsync(candidate: Candidate, key: string, url: unknown): Promise<Entry> {
     const running = inflight.get(key);
     if (running && !running.started) return running.promise;
     const transformer = transformerFor(candidate);
     const readSeq = ++seq;
     const record = { started: false, promise: undefined as unknown as Promise<Entry> };
-    record.promise = (async () => {
-      await undefined;
-      record.started = true;
-      try {
-        return store(candidate, key, await readFileAsync(candidate.file, url, readAlgorithms, !!transformer), readSeq, transformer);
-      } finally {
-        if (inflight.get(key) === record) inflight.delete(key);
-      }
-    })();
+    record.promise = new Promise<Entry>((resolve, reject) => {
+      queueMicrotask(() => {
+        record.started = true;
+        readFileCallback(candidate.file, url, readAlgorithms, !!transformer, (error, read) => {
+          if (inflight.get(key) === record) inflight.delete(key);
+          if (error !== undefined) {
+            reject(error);
+            return;
+          }
+          try {
+            resolve(store(candidate, key, read as FileRead, readSeq, transformer));
+          } catch (storeError) {
+            reject(storeError);
+          }
+        });
+      });
+    });
     inflight.set(key, record);
     return record.promise;
   }
