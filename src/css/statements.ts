@@ -86,7 +86,9 @@ function firstSignificant(source: string, from: number): number {
   for (;;) {
     while (isSpace(source.charCodeAt(i))) i++;
     if (source.charCodeAt(i) !== SLASH || source.charCodeAt(i + 1) !== ASTERISK) return i;
-    i = source.indexOf("*/", i + 2) + 2;
+    const close = source.indexOf("*/", i + 2);
+    if (close < 0) return i;
+    i = close + 2;
   }
 }
 
