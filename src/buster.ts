@@ -4,7 +4,7 @@ import { CacheBustError, showUrl } from "./errors.js";
 import { fingerprintName, renameLastSegment, unfingerprintName } from "./fingerprint.js";
 import { candidatesFor, type Candidate } from "./locate.js";
 import { checkCallOptions, resolveOptions } from "./options.js";
-import { digestBytes, fileError, readFileCallback, readFileSync, sameIdentity, type FileIdentity, type FileRead } from "./read.js";
+import { createReadScratch, digestBytes, fileError, readFileCallback, readFileSync, sameIdentity, type FileIdentity, type FileRead } from "./read.js";
 import type { BustedFile, CacheBuster, CacheBustOptions, CacheBustStats, CallOptions, ContentTransformer, MissingPolicy } from "./types.js";
 import { baseDirectory, isRootRelative, joinUrl, resolveUrlPath, setQueryParam, splitUrl, type UrlParts } from "./url.js";
 
@@ -218,6 +218,8 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
 
   /** What a read digests: one list for every read, not one per file. */
   const readAlgorithms: readonly string[] = [algorithm];
+  /** The buffer synchronous reads share (see `ReadScratch`). */
+  const scratch = createReadScratch();
 
   function entrySync(candidate: Candidate, key: string, url: unknown): Entry {
     const cached = entries.get(key);
@@ -237,7 +239,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     }
     const transformer = transformerFor(candidate);
     const readSeq = ++seq;
-    return store(candidate, key, readFileSync(candidate.file, url, readAlgorithms, !!transformer), readSeq, transformer);
+    return store(candidate, key, readFileSync(candidate.file, url, readAlgorithms, !!transformer, scratch), readSeq, transformer);
   }
 
   function statAsync(file: string): Promise<fs.Stats | undefined> {
