@@ -317,9 +317,28 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     return missingOrThrow(firstError);
   }
 
-  async function resolveAsync(url: unknown, from: CallOptions["from"]): Promise<Resolution> {
-    const t = target(url, from);
-    if (!t) return { kind: "skip" };
+  function resolveAsync(url: unknown, from: CallOptions["from"]): Promise<Resolution> {
+    let t: Target | undefined;
+    try {
+      t = target(url, from);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!t) return Promise.resolve({ kind: "skip" });
+    // The common case, one file to try, settles through one `then` rather than an async function.
+    if (t.candidates.length === 1) {
+      const { candidate, key } = t.candidates[0] as Target["candidates"][number];
+      const found = t;
+      try {
+        return entryAsync(candidate, key, url).then((entry): Resolution => ({ kind: "file", target: found, entry }), missingOrThrow);
+      } catch (error) {
+        return new Promise((settle) => settle(missingOrThrow(error))); // a transformer's test() may throw
+      }
+    }
+    return resolveCandidatesAsync(url, t);
+  }
+
+  async function resolveCandidatesAsync(url: unknown, t: Target): Promise<Resolution> {
     let firstError: unknown;
     for (const { candidate, key } of t.candidates) {
       try {
