@@ -34,8 +34,9 @@ export const SCRATCH_LIMIT = 1 << 18;
 
 /**
  * A buffer that one owner's synchronous reads share, so that hashing many small files does not
- * allocate (and later free) a buffer per file; reading into reused memory is ~7% faster than
- * `readFileSync` here. Only for reads whose bytes are not kept.
+ * allocate (and later free) a buffer per file: reading small files into reused memory measured
+ * ~5% faster than `readFileSync`, which allocates one each time. Only for reads whose bytes are
+ * not kept.
  */
 export interface ReadScratch {
   buffer: Buffer;
@@ -83,8 +84,8 @@ export function fileError(url: unknown, file: string, error: NodeJS.ErrnoExcepti
   }
 }
 
-// Hex digests, not Buffers: a one-shot hash to a string costs half as much as one to a Buffer
-// (no ArrayBuffer to allocate), and the hex is what a URL needs.
+// Hex digests, not Buffers: a one-shot hash to a hex string saves ~0.5 µs per file over one to
+// a Buffer (no ArrayBuffer to allocate), and the hex is what a URL needs.
 function hexDigestsOf(algorithms: readonly string[], data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   for (const algorithm of algorithms) {
