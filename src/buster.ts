@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import * as fs from "node:fs";
 import { emitFiles } from "./emit.js";
 import { CacheBustError, showUrl } from "./errors.js";
@@ -157,7 +158,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     const deps: Dependency[] = transformer ? [] : NO_DEPS;
     const source = transformer && read.bytes ? read.bytes.toString("utf8") : undefined;
     // A file that is not valid UTF-8 would not survive the round trip through text: leave it as it is.
-    if (transformer && source !== undefined && Buffer.from(source, "utf8").equals(read.bytes as Buffer)) {
+    if (transformer && source !== undefined && isUtf8(read.bytes as Buffer)) {
       transforming.add(key);
       let out: string | undefined;
       try {

@@ -67,12 +67,33 @@ function collect(value: string, nodes: Node[], inImageSet: boolean, out: CssRefe
  * findReferences('url(a.png) image-set("b.png" 1x)').map((r) => r.url) // ["a.png", "b.png"]
  */
 export function findReferences(value: string): CssReference[] {
-  const out: CssReference[] = [];
   // Most values with a function call `calc()`, `var()` or `rgb()`: no need to parse those.
-  if (MAY_REFER.test(value)) collect(value, valueParser(value).nodes, false, out);
-  return out;
+  if (!MAY_REFER.test(value)) return [];
+  // The most common value with a URL, `url(a.png) no-repeat`, read without the parser (whose
+  // first thousands of calls, before the JIT has warmed up, were a third of a stylesheet's time).
+  const plain = PLAIN_URL.exec(value);
+  if (plain?.indices?.[1]) {
+    const [start, end] = plain.indices[1];
+    return [{ start, end, raw: plain[1] as string, url: plain[1] as string, quote: "" }];
+  }
+  return parseReferences(value);
 }
 const MAY_REFER = /(?:url|image-set)\(/i;
+/** A value that is one unquoted, unescaped `url()` first, and nothing after it that could be another. */
+const PLAIN_URL = /^\s*url\(\s*([^\s"'\\()]+)\s*\)[^"'\\()]*$/di;
+
+/**
+ * What {@link findReferences} finds, always through postcss-value-parser: its shortcuts are
+ * tested against this.
+ *
+ * @example
+ * parseReferences("url(a.png) no-repeat")[0]?.url // "a.png"
+ */
+export function parseReferences(value: string): CssReference[] {
+  const out: CssReference[] = [];
+  collect(value, valueParser(value).nodes, false, out);
+  return out;
+}
 
 /**
  * The URL an `@import` prelude names: its leading string or `url()`.

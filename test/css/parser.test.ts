@@ -5,7 +5,7 @@ import fc from "fast-check";
 import postcss from "postcss";
 import { describe, expect, it } from "vitest";
 import { rewriteCss } from "../../src/css/index.js";
-import { findImport, findReferences } from "../../src/css/references.js";
+import { findImport, findReferences, parseReferences } from "../../src/css/references.js";
 import { tree } from "./fixtures.js";
 
 const DIST = join(__dirname, "../../dist");
@@ -16,7 +16,7 @@ function parserUrls(css: string): string[] {
   postcss.parse(css).walk((node) => {
     if (node.type === "decl") {
       const raw = (node.raws.value as { raw?: string } | undefined)?.raw ?? node.value;
-      urls.push(...findReferences(raw).map((r) => r.url));
+      urls.push(...parseReferences(raw).map((r) => r.url));
     } else if (node.type === "atrule" && node.name.toLowerCase() === "import") {
       const ref = findImport((node.raws.params as { raw?: string } | undefined)?.raw ?? node.params);
       if (ref) urls.push(ref.url);
@@ -81,10 +81,30 @@ function parsesCleanly(css: string): boolean {
 // Fragments that decide where statements start and end, mixed at random.
 const fragment = fc.constantFrom(
   "a", ".b", "--c", "d", ":", ";", "{", "}", "(", ")", "[", "]", " ", "\n", "@import ", "@IMPORT", "@media", "@x",
-  "url(u1.png)", "url( 'u2.png' )", 'url("u3.png")', "URL(u4.png)", "url(u5.png", "image-set('u6.png' 1x)", "var(--v, url(u7.png))",
+  "url(u1.png)", "url( u8.png )", "url( 'u2.png' )", 'url("u3.png")', "URL(u4.png)", "url(u5.png", "image-set('u6.png' 1x)", "var(--v, url(u7.png))",
   '"s;{}"', "'t\\'s'", "\\;", "\\{", "\\:", "\\\\", "/* ; { */", "(a;b)", "(a[b)", "(a\"b)", "x(", "!important", ",",
 );
 const soup = fc.array(fragment, { minLength: 1, maxLength: 24 }).map((parts) => parts.join(""));
+
+describe("findReferences", () => {
+  it("finds what postcss-value-parser finds, at the same offsets", () => {
+    const part = fc.oneof(value, fragment, gap);
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const text = parts.join("");
+        expect(findReferences(text)).toEqual(parseReferences(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("reads a plain url() value without the parser and gets the same answer", () => {
+    for (const text of [" url(../img/a.png) no-repeat", "URL( a.png )", "url(a.png)x", " url(a.png) /* c */", "url(a.png) 0 0 / cover !important"]) {
+      expect(findReferences(text)).toEqual(parseReferences(text));
+      expect(findReferences(text)).toHaveLength(1);
+    }
+  });
+});
 
 describe("rewriteCss against postcss's parser", () => {
   it("finds what the full parser finds in any mix of CSS punctuation it accepts", () => {
