@@ -21,5 +21,5 @@ export default defineConfig({
   splitting: true,
   sourcemap: false,
   // Engines are peer dependencies: never bundle them.
-  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss", "postcss-value-parser", "parse5"],
+  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5"],
 });

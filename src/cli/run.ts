@@ -261,7 +261,8 @@ function decodeBase(base: string): string {
 
 function codeOf(error: unknown): string {
   if (isCacheBustError(error)) return error.code;
-  if (error instanceof Error && error.name === "CssSyntaxError") return "CSS_SYNTAX";
+  // By code, not class: a copy of the class from another build of the package is the same error.
+  if (error instanceof Error && (error as { code?: unknown }).code === "CSS_SYNTAX") return "CSS_SYNTAX";
   throw error;
 }
 

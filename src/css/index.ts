@@ -4,6 +4,7 @@ import { lineLocator } from "./position.js";
 import { type LocatedReference, rewriteCss } from "./rewrite.js";
 
 export { rewriteCss } from "./rewrite.js";
+export { CssSyntaxError } from "./syntax-error.js";
 export type { BustReference, LocatedReference } from "./rewrite.js";
 export type { CssReference } from "./references.js";
 

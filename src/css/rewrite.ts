@@ -30,7 +30,7 @@ function editsIn(base: number, refs: CssReference[], bust: BustReference, edits:
 /**
  * Rewrites the URLs of a stylesheet (`url()`, `@import`, `image-set()`) through `bust`, and
  * keeps every other character as written. Returns `undefined` when nothing changed. Throws
- * postcss's `CssSyntaxError` (naming `file`, line and column) for an unclosed string, comment
+ * a `CssSyntaxError` (code `CSS_SYNTAX`, naming `file`, line and column) for an unclosed string, comment
  * or `url(`, where no reader could tell what the rest of the text means.
  *
  * No syntax tree is built: {@link findStatements} finds the declarations that call a function,

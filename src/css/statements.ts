@@ -3,8 +3,8 @@
 // text is never looked at from JavaScript. Making a token of every word and space, as postcss
 // does, took several times as long. test/css/parser.test.ts checks against postcss.parse that
 // both find the same URLs.
-import CssSyntaxError from "postcss/lib/css-syntax-error";
 import { lineLocator } from "./position.js";
+import { CssSyntaxError } from "./syntax-error.js";
 
 /** A part of a stylesheet that can hold URLs, as offsets into it. */
 export interface Statement {
@@ -94,7 +94,7 @@ function firstSignificant(source: string, from: number): number {
 
 function unclosed(what: string, source: string, offset: number, file: string | undefined): never {
   const { line, column } = lineLocator(source)(offset);
-  throw new CssSyntaxError(`Unclosed ${what}`, line, column, source, file);
+  throw new CssSyntaxError(`Unclosed ${what}`, file, line, column, source);
 }
 
 /** The statement being read, and what is known about it so far. */
@@ -124,7 +124,7 @@ function finish(reading: Reading, at: number, opensBlock: boolean, out: Statemen
 /**
  * The statements of a stylesheet that can hold a URL: `@import` preludes, and the values of
  * declarations that call a function (`url()`, `image-set()`...). Comments, strings, selectors
- * and other at-rules' preludes are skipped. Throws postcss's `CssSyntaxError` (naming `file`,
+ * and other at-rules' preludes are skipped. Throws a `CssSyntaxError` (naming `file`,
  * line and column) for an unclosed comment, string or `url(`.
  *
  * @example

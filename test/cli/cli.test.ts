@@ -205,6 +205,14 @@ describe("cache-bust <dir>", () => {
     expect(read(site, "blog/index.html")).toContain(`/a.png?v=${sha("A")}`);
   });
 
+  it("reports a stylesheet with an unclosed string as CSS_SYNTAX at its line and column", () => {
+    const site = tree({ "index.html": '<link rel="stylesheet" href="s.css">', "s.css": '.a{}\n.b{background:url("b.png)}' });
+    const r = cli([site, "--json"]);
+    expect(JSON.parse(r.stdout).problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ file: "s.css", line: 2, column: 19, code: "CSS_SYNTAX" })]),
+    );
+  });
+
   it("writes nothing and exits 1 under --strict when a reference is missing", () => {
     const site = tree({ "index.html": '<img src="gone.png"><img src="a.png">', "a.png": "A" });
     const before = snapshot(site);
