@@ -353,6 +353,15 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   }
 
   /** The busted spelling of a URL that resolved to `entry`. */
+  /** The busted URL of a target for an entry: the last one made, while entry and param are the same. */
+  function renderTarget(t: Pick<Target, "parts" | "rendered">, entry: Entry, param: string): string {
+    const last = t.rendered;
+    if (last && last.entry === entry && last.param === param) return last.url;
+    const busted = render(t.parts, entry, param);
+    t.rendered = { entry, param, url: busted };
+    return busted;
+  }
+
   function render(parts: UrlParts, entry: Entry, param: string): string {
     if (mode === "query") return joinUrl({ ...parts, query: setQueryParam(parts.query, param, entry.hash) });
     const path = renameLastSegment(parts.path, (segment) => {
@@ -382,7 +391,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       try {
         const entry = entrySync(candidate, key, ref);
         deps.push({ key, candidate, hash: entry.hash });
-        return render(t.parts, entry, opts.param);
+        return renderTarget(t, entry, opts.param);
       } catch (error) {
         firstError ??= error;
         if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
@@ -439,12 +448,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       return url as string;
     }
     const { target: t, entry } = resolution;
-    const param = call.param ?? opts.param;
-    const last = t.rendered;
-    if (last && last.entry === entry && last.param === param) return last.url;
-    const busted = render(t.parts, entry, param);
-    t.rendered = { entry, param, url: busted };
-    return busted;
+    return renderTarget(t, entry, call.param ?? opts.param);
   }
 
   function integrity(url: string, integrityAlgorithm = "sha384", from?: string | CallOptions): string | undefined {
