@@ -38,6 +38,24 @@ beforeAll(() => {
   expect(fs.existsSync(pluginEsm) && fs.existsSync(pluginCjs), "dist/ is missing: run `npx tsup --silent` first").toBe(true);
 });
 
+/** Starts Eleventy's command line in `dir`; `log()` is all it has printed so far. */
+function startEleventy(dir: string, args: string[]): { log: () => string } {
+  let log = "";
+  const child = spawn(process.execPath, [eleventyBin, ...args], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  child.stdout?.on("data", (d) => (log += d));
+  child.stderr?.on("data", (d) => (log += d));
+  return { log: () => log };
+}
+
+/** Starts `eleventy --serve` in `dir` and waits for its server; returns the server's base URL. */
+async function startServer(dir: string): Promise<{ base: string; log: () => string }> {
+  const { log } = startEleventy(dir, ["--serve", `--port=${await freePort()}`]);
+  const SERVER = /Server at (http:\/\/[^\s]+)/;
+  await until("the server", () => SERVER.test(log()), 30_000, log);
+  return { base: (SERVER.exec(log()) as RegExpExecArray)[1] as string, log };
+}
+
 /** Polls `check` every 100 ms until it returns true, failing after `ms`. */
 async function until(what: string, check: () => boolean, ms = 30_000, log: () => string = () => ""): Promise<void> {
   const deadline = Date.now() + ms;
@@ -72,15 +90,11 @@ export const config = { dir: { input: "src", output: "_site" } };
 describe("Eleventy's command line with the built plugin", () => {
   test("--watch gives a changed asset its new hash in the next build", async () => {
     const dir = esmProject();
-    let log = "";
-    const child = spawn(process.execPath, [eleventyBin, "--watch"], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    child.stdout?.on("data", (d) => (log += d));
-    child.stderr?.on("data", (d) => (log += d));
+    const { log } = startEleventy(dir, ["--watch"]);
     const out = join(dir, "_site/index.html");
-    await until("the first build", () => read(out).includes(sha(CSS)), 30_000, () => log);
+    await until("the first build", () => read(out).includes(sha(CSS)), 30_000, log);
     // Wait for the watcher to be ready before editing.
-    await until("the watcher", () => log.includes("Watching"), 30_000, () => log);
+    await until("the watcher", () => log().includes("Watching"), 30_000, log);
     // Eleventy prints "Watching" before its file watcher has always finished starting: an edit
     // made in that gap starts no rebuild. Writing again every 2 s makes the test about the
     // plugin's answer to a rebuild, not about when the watcher is ready.
@@ -92,21 +106,17 @@ describe("Eleventy's command line with the built plugin", () => {
       if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
       return false;
     };
-    await until("the rebuild", rebuilt, 30_000, () => log);
+    await until("the rebuild", rebuilt, 30_000, log);
     expect(read(out)).toBe(`<link href="/css/site.css?v=${sha(CSS2)}">`);
   });
 
   test("--watch warns about a missing file instead of stopping", async () => {
     const dir = esmProject();
     fs.writeFileSync(join(dir, "src/index.njk"), `<link href="{{ '/css/nope.css' | cache_bust }}">`);
-    let log = "";
-    const child = spawn(process.execPath, [eleventyBin, "--watch"], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    child.stdout?.on("data", (d) => (log += d));
-    child.stderr?.on("data", (d) => (log += d));
+    const { log } = startEleventy(dir, ["--watch"]);
     const out = join(dir, "_site/index.html");
-    await until("the first build", () => read(out) !== "", 30_000, () => log);
-    expect([read(out), /cache-bust: .*nope\.css/.test(log)]).toEqual([`<link href="/css/nope.css">`, true]);
+    await until("the first build", () => read(out) !== "", 30_000, log);
+    expect([read(out), /cache-bust: .*nope\.css/.test(log())]).toEqual([`<link href="/css/nope.css">`, true]);
   });
 
   test("--serve answers a fingerprinted URL with the file's bytes, even with passthrough copies served from source", async () => {
@@ -122,15 +132,9 @@ export default function (eleventyConfig) {
 export const config = { dir: { input: "src", output: "_site" } };
 `,
     });
-    let log = "";
-    const child = spawn(process.execPath, [eleventyBin, "--serve", `--port=${await freePort()}`], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    child.stdout?.on("data", (d) => (log += d));
-    child.stderr?.on("data", (d) => (log += d));
-    await until("the server", () => /Server at (http:\/\/[^\s]+)/.test(log), 30_000, () => log);
-    const base = (/Server at (http:\/\/[^\s]+)/.exec(log) as RegExpExecArray)[1] as string;
+    const { base, log } = await startServer(dir);
     const url = `/js/app.${sha(JS)}.js`;
-    await until("the build", () => read(join(dir, "_site/index.html")).includes(url), 30_000, () => log);
+    await until("the build", () => read(join(dir, "_site/index.html")).includes(url), 30_000, log);
     const response = await fetch(new URL(url, base));
     expect([response.status, await response.text()]).toEqual([200, JS]);
   });
@@ -150,14 +154,8 @@ export default function (eleventyConfig) {
 export const config = { dir: { input: "src", output: "_site" } };
 `,
     });
-    let log = "";
-    const child = spawn(process.execPath, [eleventyBin, "--serve", `--port=${await freePort()}`], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    child.stdout?.on("data", (d) => (log += d));
-    child.stderr?.on("data", (d) => (log += d));
-    await until("the server", () => /Server at (http:\/\/[^\s]+)/.test(log), 30_000, () => log);
-    const base = (/Server at (http:\/\/[^\s]+)/.exec(log) as RegExpExecArray)[1] as string;
-    await until("the build", () => read(join(dir, "_site/index.html")).includes("?v="), 30_000, () => log);
+    const { base, log } = await startServer(dir);
+    await until("the build", () => read(join(dir, "_site/index.html")).includes("?v="), 30_000, log);
     const busted = (/href="([^"]+)"/.exec(read(join(dir, "_site/index.html"))) as RegExpExecArray)[1] as string;
     const response = await fetch(new URL(busted, base));
     const text = await response.text();
