@@ -72,15 +72,18 @@ export function findReferences(value: string): CssReference[] {
   // The most common value with a URL, `url(a.png) no-repeat`, read without the parser (whose
   // first thousands of calls, before the JIT has warmed up, were a third of a stylesheet's time).
   const plain = PLAIN_URL.exec(value);
-  if (plain?.indices?.[1]) {
-    const [start, end] = plain.indices[1];
-    return [{ start, end, raw: plain[1] as string, url: plain[1] as string, quote: "" }];
+  if (plain) {
+    // The URL is the first text after the value's first `(` and white space (no `d` flag for
+    // its offsets: match indices made it about twice as slow).
+    const raw = plain[1] as string;
+    const start = value.indexOf(raw, value.indexOf("(") + 1);
+    return [{ start, end: start + raw.length, raw, url: raw, quote: "" }];
   }
   return parseReferences(value);
 }
 const MAY_REFER = /(?:url|image-set)\(/i;
 /** A value that is one unquoted, unescaped `url()` first, and nothing after it that could be another. */
-const PLAIN_URL = /^\s*url\(\s*([^\s"'\\()]+)\s*\)[^"'\\()]*$/di;
+const PLAIN_URL = /^\s*url\(\s*([^\s"'\\()]+)\s*\)[^"'\\()]*$/i;
 
 /**
  * What {@link findReferences} finds, always through postcss-value-parser: its shortcuts are

@@ -38,6 +38,12 @@ const isSpace = (c: number) => c === SPACE || c === LF || c === TAB || c === CR 
 
 /** The characters that can start a comment, string, escape, bracket, statement end or at-rule. */
 const SIGNIFICANT = /[/"'\\()[\]{}:;@]/g;
+/**
+ * The same less `:`, `;` and `}`: where nothing so far can hold a URL, the statements those
+ * characters end and split are worked out afterwards (see `catchUp`), and a typical rule is
+ * one stop instead of six.
+ */
+const PLAIN_STOPS = /[/"'\\()[\]{@]/g;
 /** What may stand before `url` for `url(` to be a URL token. */
 const URL_NAME = /(?:^|[\t\n\f\r "'(),/:;[\]{}])url$/i;
 /** What ends an at-keyword: it takes in `:` and more, as in postcss. */
@@ -112,6 +118,34 @@ interface Reading {
   hasCall: boolean;
 }
 
+/**
+ * Brings `reading` up to `to` over a stretch from `from` that holds no comment, string, escape,
+ * bracket or at-rule, when nothing read before it can hold a URL: the statements the stretch's
+ * `;` and `}` end record nothing, so only the last one matters, and in the statement left open
+ * any `:` stands outside brackets. Each character is looked at once at most.
+ */
+function catchUp(source: string, reading: Reading, from: number, to: number): void {
+  let k = to - 1;
+  while (k >= from) {
+    const c = source.charCodeAt(k);
+    if (c === SEMICOLON || c === CLOSE_CURLY) break;
+    k--;
+  }
+  if (k >= from) {
+    reading.start = k + 1;
+    reading.valueAt = reading.importAt = -1;
+    reading.isDeclaration = reading.atRule = reading.hasCall = false;
+  }
+  if (reading.isDeclaration) return;
+  for (let j = Math.max(from, k + 1); j < to; j++) {
+    if (source.charCodeAt(j) === COLON) {
+      if (reading.valueAt < 0) reading.valueAt = j + 1;
+      reading.isDeclaration = true;
+      return;
+    }
+  }
+}
+
 /** Ends the statement before `at`, recording it if it can hold a URL, and starts the next. */
 function finish(reading: Reading, at: number, opensBlock: boolean, out: Statement[]): void {
   if (reading.importAt >= 0) out.push({ kind: "import", start: reading.importAt, end: at });
@@ -136,9 +170,16 @@ export function findStatements(source: string, file?: string): Statement[] {
   // Closers expected, innermost last: each closes only what is open, as in postcss.
   const open: number[] = [];
   let lastBadParen = -1;
-  const next = new RegExp(SIGNIFICANT);
-  while (next.test(source)) {
+  const everyStop = new RegExp(SIGNIFICANT);
+  const fewerStops = new RegExp(PLAIN_STOPS);
+  for (let from = 0; ; ) {
+    // Nothing read so far can be a URL's (no call, no @import, no open bracket).
+    const plain = open.length === 0 && !reading.hasCall && reading.importAt < 0;
+    const next = plain ? fewerStops : everyStop;
+    next.lastIndex = from;
+    if (!next.test(source)) break;
     const i = next.lastIndex - 1;
+    if (plain) catchUp(source, reading, from, i);
     const c = source.charCodeAt(i);
     switch (c) {
       case SLASH:
@@ -212,6 +253,7 @@ export function findStatements(source: string, file?: string): Statement[] {
         break;
       }
     }
+    from = next.lastIndex;
   }
   finish(reading, source.length, false, out);
   return out;
