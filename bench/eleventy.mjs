@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { urlsIn } from "./lib/baselines.mjs";
-import { median, pairedRatio, rotate } from "./lib/stats.mjs";
+import { median, pairedRatio, permutation, rotate } from "./lib/stats.mjs";
 
 const isStylesheet = (url) => /\.css(\?|$)/.test(url);
 
@@ -39,6 +39,22 @@ const PAIRS = [
   ["naive", "identity"],
 ];
 
+/** The variants whose time is compared with the identity filter's: the ratios the targets are on. */
+const NEAR_IDENTITY = ["identity", "plugin", "plugin-nocss"];
+
+/**
+ * The order of one round's builds. The identity filter and the variants compared with it run
+ * as one block, next to each other: a slow phase of the shared machine lasts seconds, so
+ * builds far apart in a round make a noisier pair. Inside the block the order cycles through
+ * every permutation (each pair in both orders equally often); the block, the build without
+ * busting and the naive filter rotate around each other.
+ */
+export function roundOrder(variants, round) {
+  const near = permutation(variants.filter((v) => NEAR_IDENTITY.includes(v)), round);
+  const blocks = [["plain"], near, ["naive"]].filter((b) => b.every((v) => variants.includes(v)));
+  return rotate(blocks, round).flat();
+}
+
 /**
  * Runs part 2 on a site made by `generateSite`. `hasPlugin` is false while the plugin is not
  * built yet (its rows then read "n/a").
@@ -48,7 +64,7 @@ export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthro
   const times = Object.fromEntries(variants.map((v) => [v, []]));
   const samples = {};
   for (let r = 0; r < rounds; r++) {
-    for (const variant of rotate(variants, r)) {
+    for (const variant of roundOrder(variants, r)) {
       const input = variant === "plain" ? site.inputs.plain : site.inputs.filtered;
       const output = path.join(workDir, `out-${variant}`);
       fs.rmSync(output, { recursive: true, force: true });

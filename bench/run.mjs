@@ -38,7 +38,7 @@ for (const p of only) if (!PARTS.includes(p)) throw new Error(`bench: unknown pa
 // Sizes and repetitions. Full: the sizes the issue asks for; quick: the same shapes, smaller.
 const plan = flags.quick
   ? { microRounds: 4, microTime: 50, siteRounds: 2, pages: 300, largeMiB: 32 }
-  : { microRounds: 12, microTime: 120, siteRounds: 11, pages: 2000, largeMiB: 256 };
+  : { microRounds: 12, microTime: 120, siteRounds: 12, pages: 2000, largeMiB: 256 };
 if (flags.rounds) plan.microRounds = plan.siteRounds = Number(flags.rounds);
 if (flags.pages) plan.pages = Number(flags.pages);
 

@@ -31,3 +31,24 @@ export function rotate(items, round) {
   const k = round % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
+
+/**
+ * The `round`-th ordering of `items`, cycling through all of them: over `n!` rounds, every
+ * item runs in every position and every pair runs in both orders equally often.
+ * @example permutation(["a", "b", "c"], 1) // ["a", "c", "b"]
+ */
+export function permutation(items, round) {
+  const rest = [...items];
+  const out = [];
+  let k = round % factorial(items.length);
+  for (let n = rest.length; n > 0; n--) {
+    const f = factorial(n - 1);
+    out.push(...rest.splice(Math.floor(k / f), 1));
+    k %= f;
+  }
+  return out;
+}
+
+function factorial(n) {
+  return n <= 1 ? 1 : n * factorial(n - 1);
+}
