@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as fsp from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { CacheBustError } from "./errors.js";
 import { fingerprintName, renameLastSegment } from "./fingerprint.js";
 import { readFileAsync } from "./read.js";
 import type { BustedFile, ResolvedOptions } from "./types.js";
+
+// `fs.promises`, not an import of "node:fs/promises": under Eleventy, whose module hooks see
+// every import, each module imported adds about a millisecond to loading the plugin.
+const fsp = fs.promises;
 
 /** Temporary files are named so that a later run can recognise (and remove) leftovers. */
 export const TEMP_FILE = /^\.[0-9a-f]{12}\.cache-bust\.tmp$/;
