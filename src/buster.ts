@@ -126,12 +126,29 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const targets = new Map<string, Target | null>();
   const MAX_TARGETS = 50_000;
 
+  /** The page whose base directory was found last, and that directory. */
+  let lastPage: string | undefined;
+  let lastBase = "/";
+
+  /**
+   * The directory relative URLs resolve against. Consecutive calls tend to share a page (all
+   * the references of one stylesheet do), so the last answer is kept.
+   */
+  function baseOf(from: CallOptions["from"]): string {
+    const page = pageUrlOf(from);
+    if (page !== lastPage) {
+      lastBase = baseDirectory(page);
+      lastPage = page;
+    }
+    return lastBase;
+  }
+
   function target(url: unknown, from: CallOptions["from"]): Target | undefined {
     if (typeof url !== "string") {
       throw new CacheBustError("BAD_ARGUMENT", `cache-bust: expected a URL string, got ${showUrl(url)}`, { url });
     }
     const absolute = isRootRelative(url);
-    const base = absolute ? "/" : baseDirectory(pageUrlOf(from));
+    const base = absolute ? "/" : baseOf(from);
     const memoKey = absolute ? url : `${base}\0${url}`;
     const known = targets.get(memoKey);
     if (known !== undefined) return known ?? undefined;
@@ -404,7 +421,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
 
   function memoKey(url: unknown, call: CallOptions): string | undefined {
     if (!once || typeof url !== "string") return undefined;
-    return isRootRelative(url) ? url : `${baseDirectory(pageUrlOf(call.from))}\0${url}`;
+    return isRootRelative(url) ? url : `${baseOf(call.from)}\0${url}`;
   }
 
   /** What a URL resolves to; with `validate: "once"`, answered from this build's memo. */

@@ -50,12 +50,16 @@ function safeToRewrite(source: string): boolean {
   return !source.includes("\uFFFD");
 }
 
+/** With an `onMissing` callback, a reference to no file throws, to be reported by position. */
+const STRICT = Object.freeze({ missing: "error" as const });
+
 function busterFor(source: string, ctx: TransformContext, onMissing: CssTransformerOptions["onMissing"]) {
   let position: ReturnType<typeof lineLocator> | undefined;
   const where = (offset: number) => (position ??= lineLocator(source))(offset);
+  const strict = onMissing ? STRICT : undefined;
   return (ref: LocatedReference): string | undefined => {
     try {
-      return ctx.bust(ref.url, onMissing ? { missing: "error" } : undefined);
+      return ctx.bust(ref.url, strict);
     } catch (error) {
       if (!isCacheBustError(error)) throw error;
       const { line, column } = where(ref.offset);

@@ -340,6 +340,18 @@ describe("transformers", () => {
   });
 });
 
+describe("relative URLs", () => {
+  it.each(["always", "once"] as const)("resolve against each page's own directory, whichever page came before (validate %s)", (validate) => {
+    const buster = createCacheBuster({ root: site({ "a/car.jpg": "a car", "b/car.jpg": "b car" }), validate });
+    for (let round = 0; round < 2; round++) {
+      expect(buster.url("car.jpg", "/a/page.html")).toBe(`car.jpg?v=${sha("a car")}`);
+      expect(buster.url("car.jpg", "/b/page.html")).toBe(`car.jpg?v=${sha("b car")}`);
+      expect(buster.url("car.jpg", { from: () => "/a/" })).toBe(`car.jpg?v=${sha("a car")}`);
+      expect(codeOf(() => buster.url("car.jpg"))).toBe("MISSING_FILE");
+    }
+  });
+});
+
 describe("a lazy page URL", () => {
   it("is asked for only by URLs that need it", () => {
     const buster = createCacheBuster({ root: site({ "img/car.jpg": "car" }) });
