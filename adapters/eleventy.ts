@@ -157,11 +157,12 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   eleventyConfig.on("eleventy.after", async (event: { outputMode?: string } | undefined) => {
     // `toJSON()`/`--to=json` write nothing, so neither does the plugin.
     if (event?.outputMode !== undefined && event.outputMode !== "fs") return;
-    await writeBuildOutput(current(), dirs().output, settings.manifestFile);
-    // Path mode writes rewritten stylesheets under their fingerprinted names, which no alias shadows.
     const done = current();
+    const entries = done.entries();
+    await writeBuildOutput(done, entries, dirs().output, settings.manifestFile);
+    // Path mode writes rewritten stylesheets under their fingerprinted names, which no alias shadows.
     const queryMode = done.busters[0]?.options.mode === "query";
-    rewritten = new Map(queryMode ? done.entries().flatMap((e) => (e.content ? [[e.urlPath, e.content] as const] : [])) : []);
+    rewritten = new Map(queryMode ? entries.flatMap((e) => (e.content ? [[e.urlPath, e.content] as const] : [])) : []);
   });
   // Added to the user's middleware (Eleventy concatenates the lists).
   eleventyConfig.setServerOptions?.({ middleware: [rewrittenFilesMiddleware(() => rewritten, () => normalPrefix(eleventyConfig.pathPrefix))] });
