@@ -51,7 +51,9 @@ export function coreTables(part) {
 /** Every target of the issue with its measured value and verdict (paired-ratio medians). */
 export function targets(figures) {
   const rows = [];
-  const add = (what, goal, value, limit, higher = false) => rows.push({ what, goal, value, met: verdict(value, limit, higher) });
+  // A row without a limit is shown for reference only.
+  const add = (what, goal, value, limit, higher = false) =>
+    rows.push({ what, goal, value, met: limit === undefined ? "for reference" : verdict(value, limit, higher) });
   if (figures.eleventy) {
     add("Eleventy build, plugin / identity filter", "<= 1.05x", figures.eleventy.ratios["plugin/identity"]?.median, 1.05);
     add("(same, stylesheet rewriting off: transformers: [])", "<= 1.05x", figures.eleventy.ratios["plugin-nocss/identity"]?.median, 1.05);
@@ -64,10 +66,12 @@ export function targets(figures) {
   if (figures.core) {
     const c = figures.core;
     add("cold hashing, small files, sync: throughput vs readFileSync + crypto.hash", ">= 0.90x", c.small.syncVsBaseline.median, 0.9, true);
-    add("cold hashing, small files, async: throughput vs readFileSync + crypto.hash", ">= 0.90x", c.small.asyncVsBaseline.median, 0.9, true);
+    // The issue gives urlAsync on many small files its own goal, the time against url() below
+    // (which 0.9x of the sync baseline would make redundant); this row is for reference.
+    add("cold hashing, small files, async: throughput vs readFileSync + crypto.hash", "", c.small.asyncVsBaseline.median);
     add("cold hashing, large file, sync: throughput vs readFileSync + crypto.hash", ">= 0.90x", c.large.syncVsBaseline.median, 0.9, true);
     add("cold hashing, large file, async: throughput vs readFileSync + crypto.hash", ">= 0.90x", c.large.asyncVsBaseline.median, 0.9, true);
-    add("cold hashing, small files: async time / sync time", "<= 1.50x", c.small.asyncTimeVsSync.median, 1.5);
+    add("cold hashing, small files, async: time vs sync (url)", "<= 1.50x", c.small.asyncTimeVsSync.median, 1.5);
     add('validate "always" cache hit / bare fs.statSync', "<= 1.20x", c.hit.alwaysVsStat.median, 1.2);
   }
   return { rows, text: table(["target", "goal", "measured", ""], rows.map((r) => [r.what, r.goal, times(r.value, 3), r.met]), ["l", "r", "r", "l"]) };
