@@ -6,6 +6,7 @@ import postcss from "postcss";
 import { describe, expect, it } from "vitest";
 import { rewriteCss } from "../../src/css/index.js";
 import { findImport, findReferences, parseReferences } from "../../src/css/references.js";
+import { findStatements } from "../../src/css/statements.js";
 import { tree } from "./fixtures.js";
 
 const DIST = join(__dirname, "../../dist");
@@ -129,6 +130,26 @@ describe("rewriteCss against postcss's parser", () => {
   it("reads no URL out of strings, comments, selectors or at-rule preludes", () => {
     const css = '/* url(a.png) */ [title="url(b.png)"] { content: "url(c.png)" } @supports (background: url(d.png)) { e { background: url(e.png) } }';
     expect(rewriteUrls(css)).toEqual(["e.png"]);
+  });
+
+  // The scanner passes over plain stretches (no comment, string, bracket or at-rule) in one step
+  // and works out afterwards where their statements began and whether they are declarations.
+  it.each([
+    ["rules before", "a{b:c;d:e}f{g:h}i { background: url(1.png) }", ["1.png"]],
+    ["a colon only in the selector", "a:hover{b:c} d:focus { background: url(2.png) }", ["2.png"]],
+    ["a custom property's braces", "a { --x: { y: url(3.png); z: w }; b: url(4.png) }", ["3.png", "4.png"]],
+    ["a string with ; and : in it", 'a { content: "x;y:z"; b: url(5.png) } c { d: e }', ["5.png"]],
+    ["a bracket in the selector", "[a=b] { c: d; e: url(6.png) } f:not(.g) { h: url(7.png) }", ["6.png", "7.png"]],
+    ["a declaration after a call", "a { b: c(d); e: f; g: url(8.png) }", ["8.png"]],
+    ["a nested rule", "a { b { c: d } e: url(9.png) } f { g: url(10.png) }", ["9.png", "10.png"]],
+  ])("finds what postcss finds after %s", (_, css, urls) => {
+    expect(parserUrls(css)).toEqual(urls);
+    expect(rewriteUrls(css)).toEqual(urls);
+  });
+
+  it("starts a value where postcss does, after the colon of its own declaration", () => {
+    const css = "a { b:c; --d { e: url(x.png) } }";
+    expect(findStatements(css).map((st) => css.slice(st.start, st.end))).toEqual([" url(x.png) "]);
   });
 
   it("throws a CssSyntaxError with code, file, line and column for an unclosed string", () => {
