@@ -33,17 +33,19 @@ const BACKSLASH = 92;
 const CLOSE_SQUARE = 93;
 const OPEN_CURLY = 123;
 const CLOSE_CURLY = 125;
+const HYPHEN = 45;
 
 const isSpace = (c: number) => c === SPACE || c === LF || c === TAB || c === CR || c === FF;
 
 /** The characters that can start a comment, string, escape, bracket, statement end or at-rule. */
 const SIGNIFICANT = /[/"'\\()[\]{}:;@]/g;
 /**
- * The same less `:`, `;` and `}`: where nothing so far can hold a URL, the statements those
- * characters end and split are worked out afterwards (see `catchUp`), and a typical rule is
- * one stop instead of six.
+ * Where nothing read so far can hold a URL, the same less `{`, `}`, `;` and `:`: the
+ * statements those characters end and split are worked out afterwards (see `catchUp`), so a
+ * rule without a function call is no stop at all instead of six. A `--` is one instead, since
+ * a custom property's value may hold braces that end nothing.
  */
-const PLAIN_STOPS = /[/"'\\()[\]{@]/g;
+const PLAIN_STOPS = /[/"'\\()[\]@]|-(?=-)/g;
 /** What may stand before `url` for `url(` to be a URL token. */
 const URL_NAME = /(?:^|[\t\n\f\r "'(),/:;[\]{}])url$/i;
 /** What ends an at-keyword: it takes in `:` and more, as in postcss. */
@@ -116,25 +118,28 @@ interface Reading {
   atRule: boolean;
   /** Whether it holds a `(`: a value without one has no `url()` or `image-set()`. */
   hasCall: boolean;
+  /** Whether it starts with `--` (a custom property, or a rule that looks like one). */
+  custom: boolean;
 }
 
 /**
  * Brings `reading` up to `to` over a stretch from `from` that holds no comment, string, escape,
- * bracket or at-rule, when nothing read before it can hold a URL: the statements the stretch's
- * `;` and `}` end record nothing, so only the last one matters, and in the statement left open
- * any `:` stands outside brackets. Each character is looked at once at most.
+ * bracket, at-rule or `--`, when nothing read before it can hold a URL. Then every `{`, `}` and
+ * `;` in the stretch ends a statement (the `{` of a custom property, which does not, comes
+ * after a `--`), those statements record nothing, so only the last one matters, and in the
+ * statement left open any `:` stands outside brackets. Each character is looked at once at most.
  */
 function catchUp(source: string, reading: Reading, from: number, to: number): void {
   let k = to - 1;
   while (k >= from) {
     const c = source.charCodeAt(k);
-    if (c === SEMICOLON || c === CLOSE_CURLY) break;
+    if (c === SEMICOLON || c === CLOSE_CURLY || c === OPEN_CURLY) break;
     k--;
   }
   if (k >= from) {
     reading.start = k + 1;
     reading.valueAt = reading.importAt = -1;
-    reading.isDeclaration = reading.atRule = reading.hasCall = false;
+    reading.isDeclaration = reading.atRule = reading.hasCall = reading.custom = false;
   }
   if (reading.isDeclaration) return;
   for (let j = Math.max(from, k + 1); j < to; j++) {
@@ -152,7 +157,7 @@ function finish(reading: Reading, at: number, opensBlock: boolean, out: Statemen
   else if (!opensBlock && !reading.atRule && reading.hasCall && reading.isDeclaration) out.push({ kind: "value", start: reading.valueAt, end: at });
   reading.start = at + 1;
   reading.valueAt = reading.importAt = -1;
-  reading.isDeclaration = reading.atRule = reading.hasCall = false;
+  reading.isDeclaration = reading.atRule = reading.hasCall = reading.custom = false;
 }
 
 /**
@@ -166,15 +171,16 @@ function finish(reading: Reading, at: number, opensBlock: boolean, out: Statemen
  */
 export function findStatements(source: string, file?: string): Statement[] {
   const out: Statement[] = [];
-  const reading: Reading = { start: 0, valueAt: -1, isDeclaration: false, importAt: -1, atRule: false, hasCall: false };
+  const reading: Reading = { start: 0, valueAt: -1, isDeclaration: false, importAt: -1, atRule: false, hasCall: false, custom: false };
   // Closers expected, innermost last: each closes only what is open, as in postcss.
   const open: number[] = [];
   let lastBadParen = -1;
   const everyStop = new RegExp(SIGNIFICANT);
   const fewerStops = new RegExp(PLAIN_STOPS);
   for (let from = 0; ; ) {
-    // Nothing read so far can be a URL's (no call, no @import, no open bracket).
-    const plain = open.length === 0 && !reading.hasCall && reading.importAt < 0;
+    // Nothing read so far can be a URL's (no call, no @import, no open bracket), and no brace
+    // can belong to a custom property's value.
+    const plain = open.length === 0 && !reading.hasCall && reading.importAt < 0 && !reading.custom;
     const next = plain ? fewerStops : everyStop;
     next.lastIndex = from;
     if (!next.test(source)) break;
@@ -230,6 +236,11 @@ export function findStatements(source: string, file?: string): Statement[] {
       case COLON:
         if (reading.valueAt < 0) reading.valueAt = i + 1;
         if (open.length === 0) reading.isDeclaration = true;
+        break;
+      case HYPHEN:
+        // Only a plain stretch stops here, at `--`: from a custom property's start on, every
+        // character counts.
+        if (firstSignificant(source, reading.start) === i) reading.custom = true;
         break;
       case OPEN_CURLY:
         // A custom property's value may hold braces, with `;` inside them.

@@ -81,7 +81,7 @@ function parsesCleanly(css: string): boolean {
 
 // Fragments that decide where statements start and end, mixed at random.
 const fragment = fc.constantFrom(
-  "a", ".b", "--c", "d", ":", ";", "{", "}", "(", ")", "[", "]", " ", "\n", "@import ", "@IMPORT", "@media", "@x",
+  "a", ".b", "--c", "-", ".d--e", "d", ":", ";", "{", "}", "(", ")", "[", "]", " ", "\n", "@import ", "@IMPORT", "@media", "@x",
   "url(u1.png)", "url( u8.png )", "url( 'u2.png' )", 'url("u3.png")', "URL(u4.png)", "url(u5.png", "image-set('u6.png' 1x)", "var(--v, url(u7.png))",
   '"s;{}"', "'t\\'s'", "\\;", "\\{", "\\:", "\\\\", "/* ; { */", "(a;b)", "(a[b)", "(a\"b)", "x(", "!important", ",",
 );
@@ -138,6 +138,7 @@ describe("rewriteCss against postcss's parser", () => {
     ["rules before", "a{b:c;d:e}f{g:h}i { background: url(1.png) }", ["1.png"]],
     ["a colon only in the selector", "a:hover{b:c} d:focus { background: url(2.png) }", ["2.png"]],
     ["a custom property's braces", "a { --x: { y: url(3.png); z: w }; b: url(4.png) }", ["3.png", "4.png"]],
+    ["a custom property's braces around no declaration", "a { b: c; --x: { y; url(11.png) } }", ["11.png"]],
     ["a string with ; and : in it", 'a { content: "x;y:z"; b: url(5.png) } c { d: e }', ["5.png"]],
     ["a bracket in the selector", "[a=b] { c: d; e: url(6.png) } f:not(.g) { h: url(7.png) }", ["6.png", "7.png"]],
     ["a declaration after a call", "a { b: c(d); e: f; g: url(8.png) }", ["8.png"]],
@@ -150,6 +151,11 @@ describe("rewriteCss against postcss's parser", () => {
   it("starts a value where postcss does, after the colon of its own declaration", () => {
     const css = "a { b:c; --d { e: url(x.png) } }";
     expect(findStatements(css).map((st) => css.slice(st.start, st.end))).toEqual([" url(x.png) "]);
+  });
+
+  it("reads a custom property's value in braces as one statement", () => {
+    const css = "a { --x: { y: url(3.png); z: w }; b: url(4.png) }";
+    expect(findStatements(css).map((st) => css.slice(st.start, st.end))).toEqual([" { y: url(3.png); z: w }", " url(4.png) "]);
   });
 
   it("throws a CssSyntaxError with code, file, line and column for an unclosed string", () => {
