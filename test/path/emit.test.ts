@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CacheBustError, createCacheBuster } from "../../src/index.js";
-import { writeFileAtomic } from "../../src/emit.js";
+import { writeFileAtomic, writeFileAtomicSync } from "../../src/emit.js";
 import { put, sha, snapshot, tree } from "../css/fixtures.js";
 
 describe("emit", () => {
@@ -81,9 +82,42 @@ describe("writeFileAtomic", () => {
     expect(fs.statSync(join(dir, "a.html")).mode & 0o777).toBe(0o640);
     expect(fs.readdirSync(dir)).toEqual(["a.html"]);
   });
+});
+
+describe.each([
+  ["writeFileAtomic", (dest: string, data: string) => writeFileAtomic(dest, data)],
+  ["writeFileAtomicSync", async (dest: string, data: string) => writeFileAtomicSync(dest, data)],
+])("%s", (_, write) => {
+  it("replaces a file and leaves no temporary file behind", async () => {
+    const dir = tree({ "a.css": "old" });
+    expect(await write(join(dir, "a.css"), "new")).toBe(true);
+    expect(fs.readFileSync(join(dir, "a.css"), "utf8")).toBe("new");
+    expect(fs.readdirSync(dir)).toEqual(["a.css"]);
+  });
+
+  it("makes the directories it writes into", async () => {
+    const dir = tree({});
+    expect(await write(join(dir, "css", "deep", "a.css"), "new")).toBe(true);
+    expect(fs.readFileSync(join(dir, "css", "deep", "a.css"), "utf8")).toBe("new");
+  });
 
   it("does not touch a file that already holds the bytes", async () => {
-    const dir = tree({ "a.html": "same" });
-    expect(await writeFileAtomic(join(dir, "a.html"), "same")).toBe(false);
+    const dir = tree({ "a.css": "same" });
+    const before = fs.statSync(join(dir, "a.css"));
+    expect(await write(join(dir, "a.css"), "same")).toBe(false);
+    expect(fs.statSync(join(dir, "a.css")).ino).toBe(before.ino);
+  });
+
+  it("replaces a file of the same size but other bytes", async () => {
+    const dir = tree({ "a.css": "abc" });
+    expect(await write(join(dir, "a.css"), "xyz")).toBe(true);
+    expect(fs.readFileSync(join(dir, "a.css"), "utf8")).toBe("xyz");
+  });
+
+  it("replaces a FIFO instead of waiting for a writer", async () => {
+    const dir = tree({});
+    execFileSync("mkfifo", [join(dir, "a.css")]);
+    expect(await write(join(dir, "a.css"), "new")).toBe(true);
+    expect(fs.readFileSync(join(dir, "a.css"), "utf8")).toBe("new");
   });
 });
