@@ -19,6 +19,8 @@ export default defineConfig({
   platform: "node",
   removeNodeProtocol: false,
   splitting: true,
+  // `import.meta.url` (src/css/references.ts) in the CommonJS files.
+  shims: true,
   sourcemap: false,
   // Engines are peer dependencies: never bundle them.
   external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5"],
