@@ -315,8 +315,25 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
 
   // ---- URL -> resolution --------------------------------------------------------------------
 
+  /**
+   * Whether an error says that the candidate's own file does not exist. A file that its
+   * transformer's references name being missing (a stylesheet's image) is not: taken for one,
+   * it sent the lookup on to the next candidate or root, such as an older copy in an output
+   * directory, and a build passed with that copy's hash.
+   */
+  function isMissing(error: unknown, candidate: Candidate): error is CacheBustError {
+    return error instanceof CacheBustError && error.code === "MISSING_FILE" && error.file === candidate.file;
+  }
+
+  /** The resolution of a URL none of whose candidates exists, after `isMissing` errors only. */
   function missingOrThrow(error: unknown): Resolution {
     if (error instanceof CacheBustError && error.code === "MISSING_FILE") return { kind: "missing", error };
+    throw error;
+  }
+
+  /** What an error from a candidate comes to: missing, or thrown. */
+  function missingCandidate(error: unknown, candidate: Candidate): Resolution {
+    if (isMissing(error, candidate)) return { kind: "missing", error };
     throw error;
   }
 
@@ -328,8 +345,8 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       try {
         return { kind: "file", target: t, entry: entrySync(candidate, key, url) };
       } catch (error) {
+        if (!isMissing(error, candidate)) throw error;
         firstError ??= error;
-        if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
       }
     }
     return missingOrThrow(firstError);
@@ -348,9 +365,12 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       const { candidate, key } = t.candidates[0] as Target["candidates"][number];
       const found = t;
       try {
-        return entryAsync(candidate, key, url).then((entry): Resolution => ({ kind: "file", target: found, entry }), missingOrThrow);
+        return entryAsync(candidate, key, url).then(
+          (entry): Resolution => ({ kind: "file", target: found, entry }),
+          (error) => missingCandidate(error, candidate),
+        );
       } catch (error) {
-        return new Promise((settle) => settle(missingOrThrow(error))); // a transformer's test() may throw
+        return new Promise((settle) => settle(missingCandidate(error, candidate))); // a transformer's test() may throw
       }
     }
     return resolveCandidatesAsync(url, t);
@@ -362,8 +382,8 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       try {
         return { kind: "file", target: t, entry: await entryAsync(candidate, key, url) };
       } catch (error) {
+        if (!isMissing(error, candidate)) throw error;
         firstError ??= error;
-        if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
       }
     }
     return missingOrThrow(firstError);
@@ -410,8 +430,8 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
         deps.push({ key, candidate, hash: entry.hash });
         return renderTarget(t, entry, opts.param);
       } catch (error) {
+        if (!isMissing(error, candidate)) throw error;
         firstError ??= error;
-        if (!(error instanceof CacheBustError && error.code === "MISSING_FILE")) break;
       }
     }
     const resolution = missingOrThrow(firstError);

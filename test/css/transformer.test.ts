@@ -121,6 +121,14 @@ describe("cssTransformer", () => {
     expect((caught as CacheBustError).message).toContain(`${join(root, "s.css")}:3:19`);
   });
 
+  it.each(["url", "urlAsync"] as const)("does not take a stylesheet whose image is missing for a missing stylesheet (%s)", async (method) => {
+    // Under missing: "ignore" a missing stylesheet is left as written; its missing image must
+    // still fail the call, and name the image.
+    const root = tree({ "s.css": "a{background:url(gone.png)}" });
+    const call = async () => buster(root)[method]("/s.css", { missing: "ignore" });
+    await expect(call()).rejects.toMatchObject({ code: "MISSING_FILE", file: join(root, "gone.png") });
+  });
+
   it("reports a reference that leaves the root instead of reading outside it", () => {
     const problems: CssReferenceProblem[] = [];
     const root = tree({ "s.css": ".a{background:url(../../etc/passwd)}" });

@@ -92,6 +92,18 @@ describe("stylesheets in Eleventy", () => {
     expect([cacheBustCause(error)?.code, /site\.css:2:\d+/.test(messages(error))]).toEqual(["MISSING_FILE", true]);
   });
 
+  test("a stylesheet referencing a missing image fails the build even with an older copy in the output directory", async () => {
+    // The output directory is searched after the sources: the missing image must not make the
+    // stylesheet look missing from the sources, or the old copy's hash gets into the page.
+    const dir = project({
+      "src/css/site.css": `h1 { background: url(../img/nope.png) }\n`,
+      "src/index.njk": `{{ '/css/site.css' | cache_bust }}`,
+      "_site/css/site.css": "h1 {}\n",
+    });
+    const error = await rejection(build(dir, (c) => c.addPlugin(cacheBust)));
+    expect([cacheBustCause(error)?.code, cacheBustCause(error)?.file]).toEqual(["MISSING_FILE", join(dir, "src/img/nope.png")]);
+  });
+
   test("transformers: [] leaves stylesheets as they are", async () => {
     const dir = project({ "src/index.njk": `{{ '/css/site.css' | cache_bust }}` });
     await build(dir, (c) => {
