@@ -12,22 +12,37 @@ export interface BuildOptions {
 }
 
 /**
+ * Runs `work` from inside `dir`. When it fails, Eleventy 3 may still be copying passthrough
+ * files: once a template fails it stops waiting for the copies it started, whose paths are
+ * relative to the working directory. Leaving `dir` at once made them fail later, unhandled,
+ * in another test; the pause lets them finish first.
+ */
+async function inside(dir: string, work: () => Promise<void>): Promise<void> {
+  const previous = process.cwd();
+  process.chdir(dir);
+  try {
+    await work();
+  } catch (error) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    throw error;
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+/**
  * Builds the site in `dir` with Eleventy's programmatic API, from inside `dir` (as `npx
  * @11ty/eleventy` would run there: passthrough paths are relative to the project).
  */
 export async function build(dir: string, config: (eleventyConfig: any) => void, options: BuildOptions = {}): Promise<void> {
-  const previous = process.cwd();
-  process.chdir(dir);
-  try {
+  await inside(dir, async () => {
     const elev = new Eleventy(options.input ?? "src", options.output ?? "_site", {
       quietMode: true,
       ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
       config,
     });
     await elev.write();
-  } finally {
-    process.chdir(previous);
-  }
+  });
 }
 
 /** A built page's HTML. */
@@ -77,14 +92,6 @@ export function eleventy(dir: string, config: (eleventyConfig: any) => void, opt
     process.chdir(previous);
   }
   return {
-    async write() {
-      const before = process.cwd();
-      process.chdir(dir);
-      try {
-        await elev.write();
-      } finally {
-        process.chdir(before);
-      }
-    },
+    write: () => inside(dir, () => elev.write()),
   };
 }
