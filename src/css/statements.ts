@@ -136,11 +136,7 @@ function catchUp(source: string, reading: Reading, from: number, to: number): vo
     if (c === SEMICOLON || c === CLOSE_CURLY || c === OPEN_CURLY) break;
     k--;
   }
-  if (k >= from) {
-    reading.start = k + 1;
-    reading.valueAt = reading.importAt = -1;
-    reading.isDeclaration = reading.atRule = reading.hasCall = reading.custom = false;
-  }
+  if (k >= from) begin(reading, k + 1);
   if (reading.isDeclaration) return;
   for (let j = Math.max(from, k + 1); j < to; j++) {
     if (source.charCodeAt(j) === COLON) {
@@ -151,13 +147,18 @@ function catchUp(source: string, reading: Reading, from: number, to: number): vo
   }
 }
 
+/** Starts reading a new statement at `start`. */
+function begin(reading: Reading, start: number): void {
+  reading.start = start;
+  reading.valueAt = reading.importAt = -1;
+  reading.isDeclaration = reading.atRule = reading.hasCall = reading.custom = false;
+}
+
 /** Ends the statement before `at`, recording it if it can hold a URL, and starts the next. */
 function finish(reading: Reading, at: number, opensBlock: boolean, out: Statement[]): void {
   if (reading.importAt >= 0) out.push({ kind: "import", start: reading.importAt, end: at });
   else if (!opensBlock && !reading.atRule && reading.hasCall && reading.isDeclaration) out.push({ kind: "value", start: reading.valueAt, end: at });
-  reading.start = at + 1;
-  reading.valueAt = reading.importAt = -1;
-  reading.isDeclaration = reading.atRule = reading.hasCall = reading.custom = false;
+  begin(reading, at + 1);
 }
 
 /**
