@@ -389,7 +389,6 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     return missingOrThrow(firstError);
   }
 
-  /** The busted spelling of a URL that resolved to `entry`. */
   /** The busted URL of a target for an entry: the last one made, while entry and param are the same. */
   function renderTarget(t: Pick<Target, "parts" | "rendered">, entry: Entry, param: string): string {
     const last = t.rendered;
