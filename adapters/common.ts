@@ -29,7 +29,7 @@ export function setup(optionsOrBuster: RegisterOptions | undefined, adapterOptio
   if (typeof filterName !== "string" || !/^[A-Za-z_][\w-]*$/.test(filterName) || filterName === "integrity") {
     throw new CacheBustError(
       "BAD_ARGUMENT",
-      `cache-bust: option "filterName" must be a name such as "cache_bust" (letters, digits, _ or -, not "integrity"), got ${JSON.stringify(filterName)}`,
+      `cache-id: option "filterName" must be a name such as "cache_bust" (letters, digits, _ or -, not "integrity"), got ${JSON.stringify(filterName)}`,
     );
   }
   return { buster, filterName, integrityName: "integrity" };
@@ -37,7 +37,7 @@ export function setup(optionsOrBuster: RegisterOptions | undefined, adapterOptio
 
 /** Fails at registration, not at the first render, when handed the wrong object. */
 export function expectEngine(ok: boolean, adapter: string, expected: string): void {
-  if (!ok) throw new CacheBustError("BAD_ARGUMENT", `cache-bust: ${adapter} expects ${expected} as its first argument`);
+  if (!ok) throw new CacheBustError("BAD_ARGUMENT", `cache-id: ${adapter} expects ${expected} as its first argument`);
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", '"': "&quot;", "'": "&#39;", "<": "&lt;", ">": "&gt;" };
@@ -78,12 +78,12 @@ export function callOptions(named: Record<string, unknown>, page: () => string |
   for (const key in named) {
     const value = named[key];
     if (!allowed.includes(key)) {
-      throw new CacheBustError("BAD_ARGUMENT", `cache-bust: ${filter} has no argument "${key}" (it takes ${allowed.join(", ")})`);
+      throw new CacheBustError("BAD_ARGUMENT", `cache-id: ${filter} has no argument "${key}" (it takes ${allowed.join(", ")})`);
     }
     if (value === undefined || value === null) continue;
     if (typeof value !== "string" || (key === "missing" && !MISSING.includes(value))) {
       const want = key === "missing" ? `one of ${MISSING.map((m) => `"${m}"`).join(", ")}` : "a string";
-      throw new CacheBustError("BAD_ARGUMENT", `cache-bust: argument "${key}" of ${filter} must be ${want}, got ${JSON.stringify(value)}`);
+      throw new CacheBustError("BAD_ARGUMENT", `cache-id: argument "${key}" of ${filter} must be ${want}, got ${JSON.stringify(value)}`);
     }
     if (key === "from" || key === "param" || key === "missing") (call as Record<string, string>)[key] = value;
   }
@@ -94,7 +94,7 @@ export function callOptions(named: Record<string, unknown>, page: () => string |
 export function checkPositional(args: readonly unknown[], max: number, filter: string, allowed: readonly string[]): void {
   if (args.length > max) {
     const takes = max === 0 ? "no positional argument after the URL" : `at most ${max} positional argument after the URL`;
-    throw new CacheBustError("BAD_ARGUMENT", `cache-bust: ${filter} takes ${takes}, got ${args.length} (named arguments: ${allowed.join(", ")})`);
+    throw new CacheBustError("BAD_ARGUMENT", `cache-id: ${filter} takes ${takes}, got ${args.length} (named arguments: ${allowed.join(", ")})`);
   }
 }
 
@@ -108,7 +108,7 @@ export function algorithmOf(positional: unknown, named: Record<string, unknown>,
   const value = named.algorithm ?? positional;
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") {
-    throw new CacheBustError("BAD_ARGUMENT", `cache-bust: the algorithm of ${filter} must be a string such as "sha384", got ${JSON.stringify(value)}`);
+    throw new CacheBustError("BAD_ARGUMENT", `cache-id: the algorithm of ${filter} must be a string such as "sha384", got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -58,7 +58,7 @@ function inTemplate(error: unknown, page: PageInfo): unknown {
  * directory, then the output directory. The second argument is options or a CacheBuster to share.
  *
  * @example
- * import cacheBust from "cache-bust/eleventy";
+ * import cacheBust from "cache-id/eleventy";
  * export default function (eleventyConfig) {
  *   eleventyConfig.addPassthroughCopy("css");
  *   eleventyConfig.addPlugin(cacheBust, { auto: true });
@@ -67,7 +67,7 @@ function inTemplate(error: unknown, page: PageInfo): unknown {
  */
 export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: EleventyPluginOptions | CacheBuster): void {
   if (typeof eleventyConfig?.addFilter !== "function" || typeof eleventyConfig.on !== "function") {
-    throw new CacheBustError("BAD_ARGUMENT", "cache-bust/eleventy: use it as a plugin: eleventyConfig.addPlugin(cacheBust, options)");
+    throw new CacheBustError("BAD_ARGUMENT", "cache-id/eleventy: use it as a plugin: eleventyConfig.addPlugin(cacheBust, options)");
   }
   eleventyConfig.versionCheck?.(">=3.0.0");
   const settings = readSettings(options);
@@ -108,7 +108,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   /** Extra arguments (a Nunjucks keyword, a Liquid `key: value`) are refused, not ignored. */
   function checkArity(args: unknown[], max: number, name: string): void {
     if (args.length > max) {
-      throw new CacheBustError("BAD_ARGUMENT", `cache-bust/eleventy: ${name} takes ${max === 1 ? "only the URL" : "the URL and an algorithm"}, got ${args.length} arguments`);
+      throw new CacheBustError("BAD_ARGUMENT", `cache-id/eleventy: ${name} takes ${max === 1 ? "only the URL" : "the URL and an algorithm"}, got ${args.length} arguments`);
     }
   }
 
@@ -169,7 +169,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
 
   if (settings.auto) {
     if (!eleventyConfig.htmlTransformer) {
-      throw new CacheBustError("BAD_ARGUMENT", "cache-bust/eleventy: option \"auto\" needs Eleventy's htmlTransformer (Eleventy 3)");
+      throw new CacheBustError("BAD_ARGUMENT", "cache-id/eleventy: option \"auto\" needs Eleventy's htmlTransformer (Eleventy 3)");
     }
     eleventyConfig.on("eleventy.contentMap", (map: { urlToInputPath?: Record<string, unknown> } | undefined) => {
       pages = pageUrlSet(Object.keys(map?.urlToInputPath ?? {}));
@@ -178,10 +178,10 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
       "html",
       autoBustTransform({ lookup: current, pages: () => pages, pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix) }),
       // Before HtmlBasePlugin (-2), which adds the pathPrefix, and after HtmlRelativeCopy (-1).
-      { priority: -1.5, name: "cache-bust-auto" },
+      { priority: -1.5, name: "cache-id-auto" },
     );
   }
 }
 
-/** For `require("cache-bust/eleventy")`: Eleventy also accepts a plugin object with `configFunction`. */
+/** For `require("cache-id/eleventy")`: Eleventy also accepts a plugin object with `configFunction`. */
 export const configFunction = cacheBust;

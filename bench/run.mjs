@@ -48,7 +48,7 @@ const began = Date.now();
 if (!flags["no-build"]) ensureBuilt(log);
 const pkg = await loadPackage();
 
-const work = fs.mkdtempSync(path.join(flags.tmp ?? scratchBase(), "cache-bust-bench-"));
+const work = fs.mkdtempSync(path.join(flags.tmp ?? scratchBase(), "cache-id-bench-"));
 const figures = {
   date: new Date().toISOString(),
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,

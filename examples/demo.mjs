@@ -19,11 +19,11 @@ const keep = process.argv.includes("--keep");
 const mode = process.env.CACHE_BUST_MODE ?? "query";
 
 if (!fs.existsSync(join(repo, "dist", "eleventy.js"))) {
-  console.error("cache-bust is not built yet: run `npm run build` (`npm ci` builds it too), then `npm run demo` again.");
+  console.error("cache-id is not built yet: run `npm run build` (`npm ci` builds it too), then `npm run demo` again.");
   process.exit(1);
 }
 const { default: Eleventy } = await import("@11ty/eleventy");
-const { unfingerprintName } = await import("cache-bust");
+const { unfingerprintName } = await import("cache-id");
 
 /**
  * An Eleventy instance for the copy, set up as `npx @11ty/eleventy` run inside it would be.
@@ -93,7 +93,7 @@ function stylesheetRefs(site, served) {
 const { site, remove } = copyExampleSite();
 const elev = eleventy(site);
 try {
-  console.log(`cache-bust demo (mode: ${mode})\n`);
+  console.log(`cache-id demo (mode: ${mode})\n`);
   console.log("1. Building a copy of examples/site with Eleventy...\n");
   await elev.write();
   for (const page of PAGES) {

@@ -13,19 +13,19 @@ import { fileURLToPath } from "node:url";
 export const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /**
- * Copies examples/site into a new temporary directory, with `node_modules/cache-bust` linked to
- * this repository so that its config's `import "cache-bust/eleventy"` resolves to dist/.
+ * Copies examples/site into a new temporary directory, with `node_modules/cache-id` linked to
+ * this repository so that its config's `import "cache-id/eleventy"` resolves to dist/.
  * Returns the copy's directory, its output directory (`_site`, not built yet) and a remover.
  */
 export function copyExampleSite() {
-  const root = fs.mkdtempSync(join(tmpdir(), "cache-bust-example-"));
+  const root = fs.mkdtempSync(join(tmpdir(), "cache-id-example-"));
   const site = join(root, "site");
   fs.cpSync(join(repo, "examples", "site"), site, {
     recursive: true,
     filter: (src) => !/[\\/](_site|node_modules)$/.test(src),
   });
   fs.mkdirSync(join(site, "node_modules"));
-  fs.symlinkSync(repo, join(site, "node_modules", "cache-bust"), "junction");
+  fs.symlinkSync(repo, join(site, "node_modules", "cache-id"), "junction");
   return { site, output: join(site, "_site"), remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -10,7 +10,7 @@ import type { BustedFile, CacheBuster, CacheBustOptions, CacheBustStats, CallOpt
 import { baseDirectory, isRootRelative, joinUrl, resolveUrlPath, setQueryParam, splitUrl, type UrlParts } from "./url.js";
 
 /** Marks a CacheBuster; `Symbol.for` so that ESM- and CJS-loaded copies recognise each other. */
-export const CACHE_BUSTER = Symbol.for("cache-bust.CacheBuster");
+export const CACHE_BUSTER = Symbol.for("cache-id.CacheBuster");
 
 /** A file another file's rewritten contents depend on (a stylesheet's font, say). */
 interface Dependency {
@@ -58,14 +58,14 @@ function callOptions(from: unknown): CallOptions {
   if (from === undefined || from === null) return {};
   if (typeof from === "string") return { from };
   if (typeof from === "object") return checkCallOptions(from as CallOptions);
-  throw new CacheBustError("BAD_ARGUMENT", `cache-bust: the page URL ("from") must be a string, got ${typeof from}`);
+  throw new CacheBustError("BAD_ARGUMENT", `cache-id: the page URL ("from") must be a string, got ${typeof from}`);
 }
 
 /** The page URL of a call, asking a lazy `from` for it. */
 function pageUrlOf(from: CallOptions["from"]): string | undefined {
   const page = typeof from === "function" ? from() : from;
   if (page !== undefined && typeof page !== "string") {
-    throw new CacheBustError("BAD_ARGUMENT", `cache-bust: the page URL ("from") must be a string, got ${typeof page}`);
+    throw new CacheBustError("BAD_ARGUMENT", `cache-id: the page URL ("from") must be a string, got ${typeof page}`);
   }
   return page;
 }
@@ -145,7 +145,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
 
   function target(url: unknown, from: CallOptions["from"]): Target | undefined {
     if (typeof url !== "string") {
-      throw new CacheBustError("BAD_ARGUMENT", `cache-bust: expected a URL string, got ${showUrl(url)}`, { url });
+      throw new CacheBustError("BAD_ARGUMENT", `cache-id: expected a URL string, got ${showUrl(url)}`, { url });
     }
     const absolute = isRootRelative(url);
     const base = absolute ? "/" : baseOf(from);
@@ -489,7 +489,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
 
   function integrity(url: string, integrityAlgorithm = "sha384", from?: string | CallOptions): string | undefined {
     if (!SRI_ALGORITHMS.includes(integrityAlgorithm)) {
-      throw new CacheBustError("BAD_ARGUMENT", `cache-bust: integrity algorithm must be one of ${SRI_ALGORITHMS.join(", ")}, got ${JSON.stringify(integrityAlgorithm)}`, { url });
+      throw new CacheBustError("BAD_ARGUMENT", `cache-id: integrity algorithm must be one of ${SRI_ALGORITHMS.join(", ")}, got ${JSON.stringify(integrityAlgorithm)}`, { url });
     }
     const call = callOptions(from);
     // A second read might see a newer file than the one hashed: retry until both agree.
@@ -514,7 +514,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       entry.integrity.set(integrityAlgorithm, value);
       return value;
     }
-    throw new CacheBustError("NOT_A_FILE", `cache-bust: URL ${showUrl(url)} kept changing while its integrity was computed`, { url });
+    throw new CacheBustError("NOT_A_FILE", `cache-id: URL ${showUrl(url)} kept changing while its integrity was computed`, { url });
   }
 
   function list(): BustedFile[] {
@@ -590,7 +590,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     },
     async emit(outDir: string) {
       if (mode !== "path") {
-        throw new CacheBustError("BAD_ARGUMENT", `cache-bust: emit() writes fingerprinted file names, which needs mode: "path"`);
+        throw new CacheBustError("BAD_ARGUMENT", `cache-id: emit() writes fingerprinted file names, which needs mode: "path"`);
       }
       return emitFiles(list(), outDir, opts, (file) => opts.onWarning(file));
     },

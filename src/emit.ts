@@ -11,10 +11,10 @@ import type { BustedFile, ResolvedOptions } from "./types.js";
 const fsp = fs.promises;
 
 /** Temporary files are named so that a later run can recognise (and remove) leftovers. */
-export const TEMP_FILE = /^\.[0-9a-f]{12}\.cache-bust\.tmp$/;
+export const TEMP_FILE = /^\.[0-9a-f]{12}\.cache-id\.tmp$/;
 
 function tempNameIn(dir: string): string {
-  return join(dir, `.${randomBytes(6).toString("hex")}.cache-bust.tmp`);
+  return join(dir, `.${randomBytes(6).toString("hex")}.cache-id.tmp`);
 }
 
 /** Writes `data` (or a copy of `source`) to a new temporary file next to `dest`; returns its path. */
@@ -71,7 +71,7 @@ function holdsSync(dest: string, data: Buffer): boolean {
  * Leaves `dest` untouched when it already holds `data`; returns whether it wrote.
  *
  * @example
- * await writeFileAtomic("public/cache-bust.json", "{}\n"); // true
+ * await writeFileAtomic("public/cache-id.json", "{}\n"); // true
  */
 export async function writeFileAtomic(dest: string, data: Buffer | string, options: { mode?: number } = {}): Promise<boolean> {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
@@ -185,7 +185,7 @@ export async function emitFiles(
     if (signal?.aborted) break;
     const dest = join(outDir, file.fingerprinted);
     if (!(await inside(dirname(dest)))) {
-      warn(new CacheBustError("OUTSIDE_ROOT", `cache-bust: not writing ${dest}: a symbolic link on the way leads out of ${outDir}`, { url: file.urlPath, file: dest }));
+      warn(new CacheBustError("OUTSIDE_ROOT", `cache-id: not writing ${dest}: a symbolic link on the way leads out of ${outDir}`, { url: file.urlPath, file: dest }));
       continue;
     }
     if (file.content) {
@@ -202,7 +202,7 @@ export async function emitFiles(
       const hash = hashOf(await readFileAsync(temp, file.urlPath, [options.algorithm], false), options);
       if (hash !== file.hash) {
         actual = join(outDir, renameLastSegment(file.urlPath, (n) => fingerprintName(n, hash)));
-        warn(new CacheBustError("MISSING_FILE", `cache-bust: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${basename(actual)}, and pages built before the change still name ${dest}`, { url: file.urlPath, file: file.file }));
+        warn(new CacheBustError("MISSING_FILE", `cache-id: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${basename(actual)}, and pages built before the change still name ${dest}`, { url: file.urlPath, file: file.file }));
       }
     } catch (error) {
       await fsp.rm(temp, { force: true });

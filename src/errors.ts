@@ -17,7 +17,7 @@ export interface CacheBustErrorDetails {
 }
 
 /**
- * The error every cache-bust failure is: compare `code`, never the message.
+ * The error every cache-id failure is: compare `code`, never the message.
  *
  * @example
  * try { buster.url("/nope.css") } catch (e) { if (e instanceof CacheBustError && e.code === "MISSING_FILE") ... }

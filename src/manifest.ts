@@ -42,7 +42,7 @@ export function formatManifest(files: readonly BustedFile[]): string {
  * file changed.
  *
  * @example
- * await writeManifest("_site/cache-bust.json", buster);
+ * await writeManifest("_site/cache-id.json", buster);
  */
 export async function writeManifest(file: string, source: CacheBuster | readonly BustedFile[]): Promise<boolean> {
   const files = Array.isArray(source) ? (source as readonly BustedFile[]) : (source as CacheBuster).entries();

@@ -9,7 +9,7 @@ const KNOWN = new Set([
 ]);
 
 function bad(message: string): CacheBustError {
-  return new CacheBustError("BAD_ARGUMENT", `cache-bust: ${message}`);
+  return new CacheBustError("BAD_ARGUMENT", `cache-id: ${message}`);
 }
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {

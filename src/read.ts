@@ -71,16 +71,16 @@ export function sameIdentity(id: FileIdentity, st: FileIdentity): boolean {
 export function fileError(url: unknown, file: string, error: NodeJS.ErrnoException | "not-a-file"): CacheBustError {
   const shown = showUrl(url);
   if (error === "not-a-file") {
-    return new CacheBustError("NOT_A_FILE", `cache-bust: URL ${shown} resolves to ${file}, which is not a regular file`, { url, file });
+    return new CacheBustError("NOT_A_FILE", `cache-id: URL ${shown} resolves to ${file}, which is not a regular file`, { url, file });
   }
   switch (error.code) {
     case "ENOENT":
     case "ENOTDIR":
-      return new CacheBustError("MISSING_FILE", `cache-bust: no file for URL ${shown}: ${file} does not exist`, { url, file, cause: error });
+      return new CacheBustError("MISSING_FILE", `cache-id: no file for URL ${shown}: ${file} does not exist`, { url, file, cause: error });
     case "ENAMETOOLONG":
-      return new CacheBustError("BAD_URL", `cache-bust: URL ${shown} is too long for a file name: ${file}`, { url, file, cause: error });
+      return new CacheBustError("BAD_URL", `cache-id: URL ${shown} is too long for a file name: ${file}`, { url, file, cause: error });
     default:
-      return new CacheBustError("NOT_A_FILE", `cache-bust: URL ${shown} resolves to ${file}, which cannot be read (${error.code ?? error.message})`, { url, file, cause: error });
+      return new CacheBustError("NOT_A_FILE", `cache-id: URL ${shown} resolves to ${file}, which cannot be read (${error.code ?? error.message})`, { url, file, cause: error });
   }
 }
 

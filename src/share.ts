@@ -15,7 +15,7 @@ export function toCacheBuster<E extends Record<string, unknown>>(
 ): { buster: CacheBuster; extra: E } {
   if (isCacheBuster(optionsOrBuster)) return { buster: optionsOrBuster, extra: { ...extraDefaults } };
   if (optionsOrBuster !== undefined && (optionsOrBuster === null || typeof optionsOrBuster !== "object")) {
-    throw new CacheBustError("BAD_ARGUMENT", `cache-bust: expected options or a CacheBuster, got ${String(optionsOrBuster)}`);
+    throw new CacheBustError("BAD_ARGUMENT", `cache-id: expected options or a CacheBuster, got ${String(optionsOrBuster)}`);
   }
   const own: Record<string, unknown> = {};
   const rest: Record<string, unknown> = {};

@@ -31,7 +31,7 @@ export interface CacheBustOptions {
   validate?: ValidateMode;
   /** Receives each `missing: "warn"` warning (default: `console.warn` of its message). */
   onWarning?: (error: CacheBustError) => void;
-  /** Rewriters of file contents (such as `cache-bust/css`): their output is what gets hashed. */
+  /** Rewriters of file contents (such as `cache-id/css`): their output is what gets hashed. */
   transformers?: ContentTransformer[];
 }
 

@@ -113,17 +113,17 @@ export function baseDirectory(from: string | undefined): string {
  */
 export function resolveUrlPath(path: string, base: string, url: string, root?: string): string {
   if (path.length > MAX_URL_LENGTH) {
-    throw new CacheBustError("BAD_URL", `cache-bust: URL is too long (${path.length} characters): ${showUrl(url)}`, { url });
+    throw new CacheBustError("BAD_URL", `cache-id: URL is too long (${path.length} characters): ${showUrl(url)}`, { url });
   }
   const joined = path.startsWith("/") || path.startsWith("\\") ? path : base + path;
   let decoded: string;
   try {
     decoded = joined.includes("%") ? decodeURIComponent(joined) : joined;
   } catch (cause) {
-    throw new CacheBustError("BAD_URL", `cache-bust: malformed percent-encoding in URL ${showUrl(url)}`, { url, cause });
+    throw new CacheBustError("BAD_URL", `cache-id: malformed percent-encoding in URL ${showUrl(url)}`, { url, cause });
   }
   if (decoded.includes("\0")) {
-    throw new CacheBustError("BAD_URL", `cache-bust: URL ${showUrl(url)} contains a NUL byte`, { url });
+    throw new CacheBustError("BAD_URL", `cache-id: URL ${showUrl(url)} contains a NUL byte`, { url });
   }
   // Most URLs are already normal (`/img/car.jpg`): they would come out of the loop below as
   // they went in, so skip splitting and joining them.
@@ -138,7 +138,7 @@ export function resolveUrlPath(path: string, base: string, url: string, root?: s
         const file = root === undefined ? undefined : `${root.replace(/[\\/]+$/, "")}${decoded.replace(/\\/g, "/")}`;
         throw new CacheBustError(
           "OUTSIDE_ROOT",
-          `cache-bust: URL ${showUrl(url)} leaves the root${where}${file ? ` (it would read ${file})` : ` (resolved path ${JSON.stringify(decoded)})`}`,
+          `cache-id: URL ${showUrl(url)} leaves the root${where}${file ? ` (it would read ${file})` : ` (resolved path ${JSON.stringify(decoded)})`}`,
           { url, file },
         );
       }

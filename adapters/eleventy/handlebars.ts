@@ -8,7 +8,7 @@ interface ExtensionEntry {
 
 type Helper = (...args: unknown[]) => unknown;
 
-const WRAPPED = Symbol.for("cache-bust.eleventy.handlebarsHelpers");
+const WRAPPED = Symbol.for("cache-id.eleventy.handlebarsHelpers");
 
 /**
  * Gives Handlebars templates the helpers whatever the order of `addPlugin` calls.

@@ -26,7 +26,7 @@ export interface PluginSettings {
 }
 
 function bad(message: string): CacheBustError {
-  return new CacheBustError("BAD_ARGUMENT", `cache-bust/eleventy: ${message}`);
+  return new CacheBustError("BAD_ARGUMENT", `cache-id/eleventy: ${message}`);
 }
 
 /**
@@ -49,7 +49,7 @@ export function readSettings(input: EleventyPluginOptions | CacheBuster | undefi
   }
   if (typeof auto !== "boolean") throw bad(`option "auto" must be true or false, got ${JSON.stringify(auto)}`);
   if (manifestFile !== undefined && (typeof manifestFile !== "string" || manifestFile === "" || manifestFile.split(/[\\/]/).includes(".."))) {
-    throw bad(`option "manifestFile" must be a file path inside the output directory, such as "cache-bust.json", got ${JSON.stringify(manifestFile)}`);
+    throw bad(`option "manifestFile" must be a file path inside the output directory, such as "cache-id.json", got ${JSON.stringify(manifestFile)}`);
   }
   return {
     shared: undefined,

@@ -8,7 +8,7 @@ import type { LayeredLookup } from "./lookup.js";
 function outputFile(outDir: string, urlPath: string): string {
   const file = resolve(join(outDir, urlPath));
   if (!file.startsWith(resolve(outDir) + sep)) {
-    throw new CacheBustError("OUTSIDE_ROOT", `cache-bust/eleventy: ${JSON.stringify(urlPath)} would be written outside the output directory ${outDir}`, { url: urlPath, file });
+    throw new CacheBustError("OUTSIDE_ROOT", `cache-id/eleventy: ${JSON.stringify(urlPath)} would be written outside the output directory ${outDir}`, { url: urlPath, file });
   }
   return file;
 }

@@ -19,7 +19,7 @@ export function eleventyTable(part) {
   const label = {
     plain: "no busting (literal URLs)",
     identity: "identity filter (the floor)",
-    plugin: "cache-bust/eleventy plugin",
+    plugin: "cache-id/eleventy plugin",
     "plugin-nocss": "plugin, stylesheet rewriting off",
     naive: "naive filter (hash every call)",
   };

@@ -1,7 +1,7 @@
-// The example site of cache-bust: `npm run demo` builds a copy of it.
-// `cache-bust/eleventy` resolves to this repository's build (dist/) through the package's
-// self-reference; in your own project it comes from node_modules after `npm install cache-bust`.
-import cacheBust from "cache-bust/eleventy";
+// The example site of cache-id: `npm run demo` builds a copy of it.
+// `cache-id/eleventy` resolves to this repository's build (dist/) through the package's
+// self-reference; in your own project it comes from node_modules after `npm install cache-id`.
+import cacheBust from "cache-id/eleventy";
 
 const mode = process.env.CACHE_BUST_MODE ?? "query";
 if (mode !== "query" && mode !== "path") {

@@ -26,7 +26,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-export const USAGE = `Usage: cache-bust <dir> [options]
+export const USAGE = `Usage: cache-id <dir> [options]
 
 Busts the local asset URLs of a finished static site in place: src, srcset, poster,
 <link> stylesheets/icons/preloads, inline style url() and <style> in every HTML file,

@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     options = parseCli(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`cache-bust: ${error.message}\n\n${USAGE}`);
+    process.stderr.write(`cache-id: ${error.message}\n\n${USAGE}`);
     return 2;
   }
   if (options === "help") {
@@ -44,10 +44,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     progress.end();
     if (error instanceof UsageError) {
-      process.stderr.write(`cache-bust: ${error.message}\n`);
+      process.stderr.write(`cache-id: ${error.message}\n`);
       return 2;
     }
-    process.stderr.write(`cache-bust: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`cache-id: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }
@@ -67,7 +67,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`cache-bust: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`cache-id: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -23,7 +23,7 @@ export function streamProgress(stream: NodeJS.WriteStream, now: () => number = D
   let shownAt = 0;
   let shownTenth = -1;
   const show = () => {
-    const text = `cache-bust: ${label} ${done}/${total}`;
+    const text = `cache-id: ${label} ${done}/${total}`;
     if (tty) stream.write(`\r\x1b[K${text}`);
     else stream.write(`${text}\n`);
   };

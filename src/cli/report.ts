@@ -9,10 +9,10 @@ export const SHOWN_PROBLEMS = 50;
  * The summary a person reads after a run.
  *
  * @example
- * formatSummary(summary, { verbose: false }) // "cache-bust: scanned 12 HTML and 3 CSS files in ...\n..."
+ * formatSummary(summary, { verbose: false }) // "cache-id: scanned 12 HTML and 3 CSS files in ...\n..."
  */
 export function formatSummary(s: Summary, options: { verbose: boolean }): string {
-  const lines = [`cache-bust: scanned ${s.htmlFiles} HTML and ${plural(s.cssFiles, "CSS file")} in ${s.dir} (${s.mode} mode${s.dryRun ? ", dry run" : ""})`];
+  const lines = [`cache-id: scanned ${s.htmlFiles} HTML and ${plural(s.cssFiles, "CSS file")} in ${s.dir} (${s.mode} mode${s.dryRun ? ", dry run" : ""})`];
   lines.push(`  busted ${plural(s.busted, "URL")} of ${s.references} found; ${s.changed} ${s.dryRun ? "would change" : "changed"}`);
   if (s.refused) {
     lines.push(`  wrote nothing: --strict and ${plural(s.problems.length, "reference")} could not be busted`);
@@ -28,7 +28,7 @@ export function formatSummary(s: Summary, options: { verbose: boolean }): string
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   if (s.problems.length > 0) {
     lines.push(`  ${plural(s.problems.length, "reference")} could not be busted (left as written):`);
-    for (const p of s.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`    ${p.file}:${p.line}:${p.column}  ${p.url}  ${p.code}: ${p.message.replace(/^cache-bust: /, "")}`);
+    for (const p of s.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`    ${p.file}:${p.line}:${p.column}  ${p.url}  ${p.code}: ${p.message.replace(/^cache-id: /, "")}`);
     if (s.problems.length > SHOWN_PROBLEMS) lines.push(`    ... and ${s.problems.length - SHOWN_PROBLEMS} more (--json lists all)`);
   }
   return `${lines.join("\n")}\n`;

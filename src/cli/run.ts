@@ -134,7 +134,7 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
       validate: "once", missing: "error", transformers: [counting], onWarning: (w) => summary.warnings.push(w.message),
     });
   } catch (error) {
-    if (isCacheBustError(error)) throw new UsageError(error.message.replace(/^cache-bust: option "(\w+)"/, "--$1"));
+    if (isCacheBustError(error)) throw new UsageError(error.message.replace(/^cache-id: option "(\w+)"/, "--$1"));
     throw error;
   }
   const length = buster.options.length;

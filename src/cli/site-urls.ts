@@ -23,7 +23,7 @@ export function isPageLink(path: string): boolean {
   return path === "" || path.endsWith("/") || /\.x?html?$/i.test(path) || /(^|\/)\.\.?$/.test(path);
 }
 
-const ORIGIN = "http://cache-bust.invalid";
+const ORIGIN = "http://cache-id.invalid";
 
 /**
  * The URL path relative URLs of a page resolve against, or `null` for a `<base>` on another

@@ -37,16 +37,16 @@ describe("the built adapters", () => {
     const root = site({ "img/car.jpg": CAR });
     const script = `
       import { createRequire } from "node:module";
-      import { createCacheBuster } from "cache-bust";
+      import { createCacheBuster } from "cache-id";
       const require = createRequire(process.cwd() + "/");
       const buster = createCacheBuster({ root: process.env.ROOT, validate: "once" });
       const env = new (require("nunjucks").Environment)();
       const hb = require("handlebars").create();
       const liquid = new (require("liquidjs").Liquid)();
       const returned = [
-        require("cache-bust/nunjucks").registerNunjucks(env, buster),
-        require("cache-bust/handlebars").registerHandlebars(hb, buster),
-        require("cache-bust/liquid").registerLiquid(liquid, buster),
+        require("cache-id/nunjucks").registerNunjucks(env, buster),
+        require("cache-id/handlebars").registerHandlebars(hb, buster),
+        require("cache-id/liquid").registerLiquid(liquid, buster),
       ];
       console.log(JSON.stringify({
         same: returned.every((b) => b === buster),
@@ -64,7 +64,7 @@ describe("the built adapters", () => {
 
   it("load no engine when required", () => {
     const script = `
-      for (const a of ${JSON.stringify(ADAPTERS)}) require("cache-bust/" + a);
+      for (const a of ${JSON.stringify(ADAPTERS)}) require("cache-id/" + a);
       console.log(JSON.stringify(Object.keys(require.cache)));`;
     const run = node(["-e", script]);
     expect(run.stderr).toBe("");

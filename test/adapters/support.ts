@@ -5,7 +5,7 @@ import { parseFragment } from "parse5";
 
 export { sha, site, write } from "../core/fixtures.js";
 
-/** The repository root, where `cache-bust` resolves to this package. */
+/** The repository root, where `cache-id` resolves to this package. */
 export const REPO = join(__dirname, "../..");
 
 /** One element of parsed HTML, as a browser sees it. */
@@ -66,7 +66,7 @@ export const HOSTILE_QUERIES = [
   `a=&lt;"/><a href="x`,
 ];
 
-/** Runs a Node script from the repository root; `cache-bust` resolves to the built package. */
+/** Runs a Node script from the repository root; `cache-id` resolves to the built package. */
 export function node(args: string[], env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } });
   return { ...run, stdout: run.stdout.trim() };

@@ -7,7 +7,7 @@ import { cli } from "./run.js";
 
 const read = (dir: string, path: string) => fs.readFileSync(join(dir, path), "utf8");
 
-describe("cache-bust <dir>", () => {
+describe("cache-id <dir>", () => {
   it("busts src, srcset, poster, link href, inline style and <style> and keeps every other byte", () => {
     const page = [
       "<!DOCTYPE html>\r\n<html><head>",
@@ -231,15 +231,15 @@ describe("cache-bust <dir>", () => {
   });
 
   it("removes temporary files an interrupted run left behind", () => {
-    const site = tree({ "index.html": "<p>", ".0123456789ab.cache-bust.tmp": "half a page" });
+    const site = tree({ "index.html": "<p>", ".0123456789ab.cache-id.tmp": "half a page" });
     cli([site]);
     expect(Object.keys(snapshot(site))).toEqual(["index.html"]);
   });
 });
 
-describe("cache-bust on bad input", () => {
+describe("cache-id on bad input", () => {
   it.each([
-    [["/nonexistent/cache-bust-site"], "no such directory"],
+    [["/nonexistent/cache-id-site"], "no such directory"],
     [[], "missing the site directory"],
     [["a", "b"], "expected one site directory"],
     [[".", "--mode", "hash"], "--mode must be query or path"],
@@ -256,7 +256,7 @@ describe("cache-bust on bad input", () => {
   it("prints the usage and exits 0 with --help", () => {
     const r = cli(["--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: cache-bust <dir> \[options\]/);
+    expect(r.stdout).toMatch(/^Usage: cache-id <dir> \[options\]/);
   });
 
   it("exits 2 when the site directory is a file", () => {
@@ -276,7 +276,7 @@ describe("cache-bust on bad input", () => {
 describe("progress", () => {
   it("is shown on stderr with --progress", () => {
     const site = tree({ "index.html": '<img src="a.png">', "a.png": "A" });
-    expect(cli([site, "--progress"]).stderr).toContain("cache-bust: pages 1/1");
+    expect(cli([site, "--progress"]).stderr).toContain("cache-id: pages 1/1");
   });
 
   it("is not shown when stderr is not a terminal", () => {

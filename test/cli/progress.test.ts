@@ -13,7 +13,7 @@ describe("streamProgress", () => {
     p.phase("pages", 20);
     for (let i = 0; i < 20; i++) p.tick();
     p.end();
-    expect(chunks).toEqual(["cache-bust: pages 1/20\n", ...Array.from({ length: 10 }, (_, i) => `cache-bust: pages ${(i + 1) * 2}/20\n`)]);
+    expect(chunks).toEqual(["cache-id: pages 1/20\n", ...Array.from({ length: 10 }, (_, i) => `cache-id: pages ${(i + 1) * 2}/20\n`)]);
   });
 
   it("redraws one line on a terminal at most every 100 ms and clears it at the end", () => {
@@ -26,6 +26,6 @@ describe("streamProgress", () => {
     clock += 100;
     p.tick();
     p.end();
-    expect(chunks).toEqual(["\r\x1b[Kcache-bust: pages 1/3", "\r\x1b[Kcache-bust: pages 3/3", "\r\x1b[K"]);
+    expect(chunks).toEqual(["\r\x1b[Kcache-id: pages 1/3", "\r\x1b[Kcache-id: pages 3/3", "\r\x1b[K"]);
   });
 });

@@ -11,7 +11,7 @@ afterEach(() => {
 
 /** A fresh temporary directory holding `files` (path -> contents), removed after the test. */
 export function site(files: Record<string, string | Buffer> = {}): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), "cache-bust-")));
+  const dir = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), "cache-id-")));
   made.push(dir);
   for (const [path, contents] of Object.entries(files)) write(dir, path, contents);
   return dir;

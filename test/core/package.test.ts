@@ -7,7 +7,7 @@ import { site } from "./fixtures.js";
 const REPO = join(__dirname, "../..");
 const pkg = JSON.parse(fs.readFileSync(join(REPO, "package.json"), "utf8"));
 
-/** Runs a Node script from the repository root, where `cache-bust` resolves to this package. */
+/** Runs a Node script from the repository root, where `cache-id` resolves to this package. */
 function node(args: string[], root = REPO) {
   const run = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", timeout: 30_000, env: { ...process.env, ROOT: root } });
   return { ...run, stdout: run.stdout.trim() };
@@ -26,14 +26,14 @@ describe("the built package", () => {
 
   it("busts a URL through ESM import", () => {
     const root = site({ "a.css": "a" });
-    const run = node(["--input-type=module", "-e", `import { createCacheBuster } from "cache-bust"; console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`], root);
+    const run = node(["--input-type=module", "-e", `import { createCacheBuster } from "cache-id"; console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`], root);
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("/a.css?v=ca978112ca");
   });
 
   it("busts a URL through CommonJS require", () => {
     const root = site({ "a.css": "a" });
-    const run = node(["-e", `const { createCacheBuster } = require("cache-bust"); console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`], root);
+    const run = node(["-e", `const { createCacheBuster } = require("cache-id"); console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`], root);
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("/a.css?v=ca978112ca");
   });
@@ -43,8 +43,8 @@ describe("the built package", () => {
       "--input-type=module",
       "-e",
       `import { createRequire } from "node:module";
-       import { createCacheBuster, CacheBustError } from "cache-bust";
-       const cjs = createRequire(process.cwd() + "/")("cache-bust");
+       import { createCacheBuster, CacheBustError } from "cache-id";
+       const cjs = createRequire(process.cwd() + "/")("cache-id");
        const buster = createCacheBuster();
        let err; try { buster.url(1) } catch (e) { err = e }
        console.log(cjs.isCacheBuster(buster), cjs.createCacheBuster !== createCacheBuster, cjs.isCacheBustError(err), err instanceof CacheBustError)`,
@@ -54,7 +54,7 @@ describe("the built package", () => {
   });
 
   it("loads no package, only Node's standard library, when the core is required", () => {
-    const run = node(["-e", `require("cache-bust"); console.log(JSON.stringify(Object.keys(require.cache)))`]);
+    const run = node(["-e", `require("cache-id"); console.log(JSON.stringify(Object.keys(require.cache)))`]);
     const loaded: string[] = JSON.parse(run.stdout);
     expect(loaded.length).toBeGreaterThan(0);
     for (const file of loaded) expect(file).toContain(`${join(REPO, "dist")}`);

@@ -88,7 +88,7 @@ describe("any URL string", () => {
           result = buster.url(url, from);
         } catch (error) {
           expect(error).toBeInstanceOf(CacheBustError);
-          expect((error as CacheBustError).message).toContain("cache-bust:");
+          expect((error as CacheBustError).message).toContain("cache-id:");
           return;
         }
         for (const file of buster.entries()) expect(file.file.startsWith(`${root}/`)).toBe(true);

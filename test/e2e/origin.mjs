@@ -1,5 +1,5 @@
 // The origin of the end-to-end test: a static file server for a built site, with the cache
-// headers a site that uses cache-bust would send. Assets may be cached for a year (their
+// headers a site that uses cache-id would send. Assets may be cached for a year (their
 // URLs change when their bytes do); HTML must be revalidated on every visit.
 import http from "node:http";
 import fs from "node:fs/promises";

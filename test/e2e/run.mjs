@@ -215,8 +215,8 @@ async function main() {
     console.error(`test:e2e cannot run:\n  ${problems.join("\n  ")}`);
     return 1;
   }
-  const shotsDir = await fs.mkdtemp(path.join(os.tmpdir(), "cache-bust-e2e-screenshots-"));
-  const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), "cache-bust-e2e-"));
+  const shotsDir = await fs.mkdtemp(path.join(os.tmpdir(), "cache-id-e2e-screenshots-"));
+  const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), "cache-id-e2e-"));
   // varnishd's VCL compiler runs as an unprivileged user and reads below here.
   await fs.chmod(workRoot, 0o755);
   const global = createCleanup();

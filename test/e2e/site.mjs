@@ -53,7 +53,7 @@ export function sha256(bytes) {
 }
 
 /**
- * Copies examples/site into a temporary directory, where `cache-bust/eleventy` resolves to
+ * Copies examples/site into a temporary directory, where `cache-id/eleventy` resolves to
  * this repository as an installed package would; registers the copy's removal with
  * `cleanup`. Resolves to `{ dir, output }`.
  */

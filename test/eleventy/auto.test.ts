@@ -45,7 +45,7 @@ describe("auto: true", () => {
       await build(dir, auto);
       // A second build, when /about/index.html exists in the output directory too.
       await build(dir, auto);
-      expect([page(dir, "index.html"), warn.mock.calls.filter((c) => String(c[0]).includes("cache-bust"))]).toEqual([html, []]);
+      expect([page(dir, "index.html"), warn.mock.calls.filter((c) => String(c[0]).includes("cache-id"))]).toEqual([html, []]);
     } finally {
       warn.mockRestore();
     }

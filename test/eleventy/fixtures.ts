@@ -71,7 +71,7 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
   throw new Error("expected the build to fail, but it succeeded");
 }
 
-/** Finds the first error in a chain that carries a cache-bust `code`. */
+/** Finds the first error in a chain that carries a cache-id `code`. */
 export function cacheBustCause(error: unknown): any {
   let e: any = error;
   for (let i = 0; e && i < 10; i++) {

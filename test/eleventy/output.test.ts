@@ -119,9 +119,9 @@ describe("manifestFile", () => {
     const dir = project({ "src/index.njk": `{{ '/js/app.js' | cache_bust }} {{ '/img/logo.png' | cache_bust }}` });
     await build(dir, (c) => {
       copies(c);
-      c.addPlugin(cacheBust, { manifestFile: "cache-bust.json" });
+      c.addPlugin(cacheBust, { manifestFile: "cache-id.json" });
     });
-    expect(bytes(dir, "cache-bust.json")).toBe(
+    expect(bytes(dir, "cache-id.json")).toBe(
       `${JSON.stringify({ "/img/logo.png": { url: `/img/logo.png?v=${sha(PNG)}`, hash: sha(PNG) }, "/js/app.js": { url: `/js/app.js?v=${sha(JS)}`, hash: sha(JS) } }, null, 2)}\n`,
     );
   });

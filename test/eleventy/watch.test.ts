@@ -116,7 +116,7 @@ describe("Eleventy's command line with the built plugin", () => {
     const { log } = startEleventy(dir, ["--watch"]);
     const out = join(dir, "_site/index.html");
     await until("the first build", () => read(out) !== "", 30_000, log);
-    expect([read(out), /cache-bust: .*nope\.css/.test(log())]).toEqual([`<link href="/css/nope.css">`, true]);
+    expect([read(out), /cache-id: .*nope\.css/.test(log())]).toEqual([`<link href="/css/nope.css">`, true]);
   });
 
   test("--serve answers a fingerprinted URL with the file's bytes, even with passthrough copies served from source", async () => {

@@ -36,7 +36,7 @@ describe("manifest", () => {
     const root = tree({ "a.css": "a" });
     const b = createCacheBuster({ root });
     b.url("/a.css");
-    const file = join(root, "out/cache-bust.json");
+    const file = join(root, "out/cache-id.json");
     expect(await writeManifest(file, b)).toBe(true);
     expect(await writeManifest(file, b.entries())).toBe(false);
     expect(fs.readFileSync(file, "utf8")).toBe(formatManifest(b.entries()));
