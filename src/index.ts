@@ -1,9 +1,9 @@
-export { createCacheBuster, isCacheBuster, CACHE_BUSTER } from "./buster.js";
-export { CacheBustError, isCacheBustError } from "./errors.js";
-export type { CacheBustErrorCode } from "./errors.js";
-export { toCacheBuster } from "./share.js";
-export { fingerprintName, unfingerprintName } from "./fingerprint.js";
-export { splitUrl, joinUrl, resolveUrlPath, baseDirectory, setQueryParam, isRootRelative } from "./url.js";
+export { createCacheBuster, isCacheBuster, CACHE_BUSTER } from "./core/buster.js";
+export { CacheBustError, isCacheBustError } from "./core/errors.js";
+export type { CacheBustErrorCode } from "./core/errors.js";
+export { toCacheBuster } from "./core/share.js";
+export { fingerprintName, unfingerprintName } from "./core/fingerprint.js";
+export { splitUrl, joinUrl, resolveUrlPath, baseDirectory, setQueryParam, isRootRelative } from "./core/url.js";
 export type {
   BustMode,
   BustedFile,
@@ -16,6 +16,6 @@ export type {
   ResolvedOptions,
   TransformContext,
   ValidateMode,
-} from "./types.js";
-export { buildManifest, formatManifest, writeManifest } from "./manifest.js";
-export type { Manifest, ManifestEntry } from "./manifest.js";
+} from "./core/types.js";
+export { buildManifest, formatManifest, writeManifest } from "./core/manifest.js";
+export type { Manifest, ManifestEntry } from "./core/manifest.js";

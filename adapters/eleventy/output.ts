@@ -1,7 +1,7 @@
 import { join, resolve, sep } from "node:path";
-import { writeFileAtomicSync } from "../../src/emit.js";
+import { writeFileAtomicSync } from "../../src/core/emit.js";
 import { CacheBustError, type BustedFile } from "../../src/index.js";
-import { writeManifest } from "../../src/manifest.js";
+import { writeManifest } from "../../src/core/manifest.js";
 import type { LayeredLookup } from "./lookup.js";
 
 /** Where in the output directory a URL path's file goes; never outside it. */

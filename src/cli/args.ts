@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { BustMode } from "../types.js";
+import type { BustMode } from "../core/types.js";
 
 /** What the command line asks for. */
 export interface CliOptions {

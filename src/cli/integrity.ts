@@ -1,4 +1,4 @@
-import type { CacheBuster } from "../types.js";
+import type { CacheBuster } from "../core/types.js";
 
 /**
  * `current` (an `integrity` value such as `sha384-… sha512-…`) recomputed from the bytes served

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { createCacheBuster } from "../buster.js";
+import { createCacheBuster } from "../core/buster.js";
 import { cssTransformer } from "../css/index.js";
 import { lineLocator, type Position } from "../css/position.js";
-import { isCacheBustError } from "../errors.js";
-import { unfingerprintName } from "../fingerprint.js";
-import type { CacheBuster, ContentTransformer, TransformContext } from "../types.js";
-import { splitUrl } from "../url.js";
+import { isCacheBustError } from "../core/errors.js";
+import { unfingerprintName } from "../core/fingerprint.js";
+import type { CacheBuster, ContentTransformer, TransformContext } from "../core/types.js";
+import { splitUrl } from "../core/url.js";
 import { type CliOptions, UsageError } from "./args.js";
 import { htmlEdits } from "./html.js";
 import { freshIntegrity } from "./integrity.js";

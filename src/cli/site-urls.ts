@@ -1,4 +1,4 @@
-import { baseDirectory, resolveUrlPath } from "../url.js";
+import { baseDirectory, resolveUrlPath } from "../core/url.js";
 
 /** `a/my page.html` -> `/a/my%20page.html` (under `base`, which ends in `/`). */
 export function urlPathOf(rel: string, base = "/"): string {

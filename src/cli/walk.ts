@@ -1,6 +1,6 @@
 import * as fsp from "node:fs/promises";
 import { join } from "node:path";
-import { TEMP_FILE } from "../emit.js";
+import { TEMP_FILE } from "../core/emit.js";
 
 /** The files of a site the CLI reads or cleans up, as paths relative to the site's directory. */
 export interface SiteFiles {

@@ -1,9 +1,9 @@
 import * as fsp from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { applyEdits, type Edit } from "../css/edits.js";
-import { emitFiles, writeFileAtomic } from "../emit.js";
-import { writeManifest } from "../manifest.js";
-import type { BustedFile, BustMode, CacheBuster } from "../types.js";
+import { emitFiles, writeFileAtomic } from "../core/emit.js";
+import { writeManifest } from "../core/manifest.js";
+import type { BustedFile, BustMode, CacheBuster } from "../core/types.js";
 import type { Progress } from "./progress.js";
 import type { Summary } from "./run.js";
 import { readText } from "./text.js";

@@ -1,5 +1,5 @@
-import { CacheBustError, isCacheBustError } from "../errors.js";
-import type { ContentTransformer, TransformContext } from "../types.js";
+import { CacheBustError, isCacheBustError } from "../core/errors.js";
+import type { ContentTransformer, TransformContext } from "../core/types.js";
 import { lineLocator } from "./position.js";
 import { type LocatedReference, rewriteCss } from "./rewrite.js";
 

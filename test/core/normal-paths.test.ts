@@ -2,8 +2,8 @@ import { join, posix } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CacheBustError } from "../../src/index.js";
-import { fileFor } from "../../src/locate.js";
-import { resolveUrlPath } from "../../src/url.js";
+import { fileFor } from "../../src/core/locate.js";
+import { resolveUrlPath } from "../../src/core/url.js";
 
 // resolveUrlPath and fileFor return already-normal paths without normalising them again. These
 // tests hold both to independent oracles (node:path), so that a path the shortcut wrongly takes

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createCacheBuster } from "../../src/index.js";
-import { SCRATCH_LIMIT } from "../../src/read.js";
+import { SCRATCH_LIMIT } from "../../src/core/read.js";
 import { sha, site } from "./fixtures.js";
 
 // Synchronous reads of one buster share a buffer. These tests read files of many sizes in both

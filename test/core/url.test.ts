@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CacheBustError, createCacheBuster } from "../../src/index.js";
-import { baseDirectory, resolveUrlPath, setQueryParam, splitUrl } from "../../src/url.js";
+import { baseDirectory, resolveUrlPath, setQueryParam, splitUrl } from "../../src/core/url.js";
 import { sha, site } from "./fixtures.js";
 
 const A = "body { color: red }\n";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CacheBustError, createCacheBuster } from "../../src/index.js";
-import { writeFileAtomic, writeFileAtomicSync } from "../../src/emit.js";
+import { writeFileAtomic, writeFileAtomicSync } from "../../src/core/emit.js";
 import { put, sha, snapshot, tree } from "../css/fixtures.js";
 
 describe("emit", () => {

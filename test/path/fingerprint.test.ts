@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fingerprintName, unfingerprintName } from "../../src/fingerprint.js";
+import { fingerprintName, unfingerprintName } from "../../src/core/fingerprint.js";
 
 const H = "3f2a9c1b0d";
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCacheBuster } from "../../src/index.js";
-import { buildManifest, formatManifest, writeManifest } from "../../src/manifest.js";
+import { buildManifest, formatManifest, writeManifest } from "../../src/core/manifest.js";
 import { sha, tree } from "../css/fixtures.js";
 
 describe("manifest", () => {
