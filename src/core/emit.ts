@@ -1,155 +1,144 @@
-import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
-import { basename, dirname, join, sep } from "node:path";
+import { createHash } from "node:crypto";
+import type * as fs from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { CacheBustError } from "./errors.js";
 import { fingerprintName, renameLastSegment } from "./fingerprint.js";
-import { readFileAsync, readFileSync } from "./read.js";
+import { realpathStep, runAsync, runSync, writeAllStep, type Steps } from "./fs-steps.js";
+import {
+  commitStep, destStateStep, isInside, placeStep, READ_FLAGS, readFileStep, refused, tempStep, writeInside, writeInsideSteps,
+  type GateOptions, type Placement,
+} from "./gate.js";
 import type { BustedFile, ResolvedOptions } from "./types.js";
 
-// `fs.promises`, not an import of "node:fs/promises": under Eleventy, whose module hooks see
-// every import, each module imported adds about a millisecond to loading the plugin.
-const fsp = fs.promises;
-
-/** Temporary files are named so that a later run can recognise (and remove) leftovers. */
-export const TEMP_FILE = /^\.[0-9a-f]{12}\.cache-id\.tmp$/;
-
-function tempNameIn(dir: string): string {
-  return join(dir, `.${randomBytes(6).toString("hex")}.cache-id.tmp`);
-}
-
-/** Writes `data` (or a copy of `source`) to a new temporary file next to `dest`; returns its path. */
-async function writeTemp(dest: string, data: Buffer | string | { copyOf: string }, mode?: number): Promise<string> {
-  await fsp.mkdir(dirname(dest), { recursive: true });
-  const temp = tempNameIn(dirname(dest));
-  try {
-    if (typeof data === "string" || Buffer.isBuffer(data)) await fsp.writeFile(temp, data, { flag: "wx" });
-    else await fsp.copyFile(data.copyOf, temp, fs.constants.COPYFILE_EXCL);
-    if (mode !== undefined) await fsp.chmod(temp, mode & 0o7777);
-    return temp;
-  } catch (error) {
-    await fsp.rm(temp, { force: true });
-    throw error;
-  }
-}
-
-async function renameOrRemove(temp: string, dest: string): Promise<void> {
-  try {
-    await fsp.rename(temp, dest);
-  } catch (error) {
-    await fsp.rm(temp, { force: true });
-    throw error;
-  }
-}
+export { TEMP_FILE, writeInside, writeInsideSync, type GateOptions } from "./gate.js";
 
 /**
- * Whether `dest` already holds exactly `data` (so rewriting it would change nothing). Read
- * through `read.ts`, which never blocks: `dest` may have become a FIFO since the `lstat`.
- */
-async function holds(dest: string, data: Buffer): Promise<boolean> {
-  const st = await fsp.lstat(dest).catch(() => undefined);
-  if (!st?.isFile() || st.size !== data.length) return false;
-  return readFileAsync(dest, dest, [], true).then(
-    (read) => read.bytes?.equals(data) === true,
-    () => false,
-  );
-}
-
-/** {@link holds}, synchronously. */
-function holdsSync(dest: string, data: Buffer): boolean {
-  const st = fs.lstatSync(dest, { throwIfNoEntry: false });
-  if (!st?.isFile() || st.size !== data.length) return false;
-  try {
-    return readFileSync(dest, dest, [], true).bytes?.equals(data) === true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Replaces `dest` with `data` through a temporary file in the same directory and a rename, so
- * that a reader (or an interruption) sees the old file or the new one, never half of one.
- * Leaves `dest` untouched when it already holds `data`; returns whether it wrote.
+ * Replaces `dest` with `data` atomically; the gate with `dirname(dest)` as the output
+ * directory, so it never writes through a link at `dest`. Prefer {@link writeInside}, which
+ * also checks the directories on the way. Returns whether it wrote.
  *
  * @example
  * await writeFileAtomic("public/cache-id.json", "{}\n"); // true
  */
 export async function writeFileAtomic(dest: string, data: Buffer | string, options: { mode?: number } = {}): Promise<boolean> {
-  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  if (await holds(dest, bytes)) return false;
-  await renameOrRemove(await writeTemp(dest, bytes, options.mode), dest);
-  return true;
+  return writeInside(dirname(dest), basename(dest), data, options);
 }
 
 /**
- * {@link writeFileAtomic}, synchronously: for a few files at the end of a build, where the
- * asynchronous one's five or six thread-pool round trips per file cost more than the writing
- * (50 stylesheets of 25 KB: about 2 ms here, against 6 to 30 ms side by side).
+ * {@link writeFileAtomic}, synchronously.
  *
  * @example
  * writeFileAtomicSync("_site/css/site.css", rewritten); // true
  */
-export function writeFileAtomicSync(dest: string, data: Buffer | string): boolean {
+export function writeFileAtomicSync(dest: string, data: Buffer | string, options: { mode?: number } = {}): boolean {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  if (holdsSync(dest, bytes)) return false;
-  fs.mkdirSync(dirname(dest), { recursive: true });
-  const temp = tempNameIn(dirname(dest));
-  try {
-    fs.writeFileSync(temp, bytes, { flag: "wx" });
-    fs.renameSync(temp, dest);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-  return true;
+  return runSync(writeInsideSteps(dirname(dest), basename(dest), bytes, options.mode));
 }
 
-function hashOf(read: { digests: Record<string, Buffer> }, options: ResolvedOptions): string {
-  return (read.digests[options.algorithm] as Buffer).toString("hex").slice(0, options.length);
+/** The hash of a file as the buster names it: `length` hex characters of `algorithm`'s digest. */
+function hasher(options: ResolvedOptions): { update(chunk: Buffer): void; hex(): string } {
+  const hash = createHash(options.algorithm);
+  return { update: (chunk) => hash.update(chunk), hex: () => hash.digest("hex").slice(0, options.length) };
 }
 
-/** Whether `dest` is a regular file whose bytes hash to `hash`. */
-async function alreadyThere(dest: string, hash: string, options: ResolvedOptions): Promise<boolean> {
-  const st = await fsp.lstat(dest).catch(() => undefined);
-  if (!st?.isFile()) return false;
-  try {
-    return hashOf(await readFileAsync(dest, dest, [options.algorithm], false), options) === hash;
-  } catch {
-    return false;
-  }
+/** Whether the regular file at `path` hashes to `hash`. */
+function* hashesToStep(path: string, hash: string, options: ResolvedOptions): Steps<boolean> {
+  const h = hasher(options);
+  const size = yield* readFileStep(path, (chunk) => h.update(chunk));
+  return size !== undefined && h.hex() === hash;
 }
 
 /**
- * Whether a directory (created if missing) really lies inside `outDir`, symbolic links
- * followed: a copy is never written through a link that leads elsewhere.
+ * Copies the regular file at `source` into the open temporary file `fd`, a chunk at a time,
+ * and returns the hash of what was copied: the bytes the copy really holds.
  */
-function insideCheck(outDir: string): (dir: string) => Promise<boolean> {
-  const known = new Map<string, Promise<boolean>>();
-  let top: Promise<string> | undefined;
-  return (dir) => {
-    let answer = known.get(dir);
-    if (!answer) {
-      answer = (async () => {
-        top ??= fsp.mkdir(outDir, { recursive: true }).then(() => fsp.realpath(outDir));
-        const root = await top;
-        // Check the deepest directory that exists: those created below it are plain directories.
-        let existing = dir;
-        let real: string | undefined;
-        while (real === undefined) {
-          real = await fsp.realpath(existing).catch(() => undefined);
-          if (real === undefined) {
-            const up = dirname(existing);
-            if (up === existing) return false;
-            existing = up;
-          }
-        }
-        const ok = real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
-        if (ok) await fsp.mkdir(dir, { recursive: true });
-        return ok;
-      })();
-      known.set(dir, answer);
+function* copyIntoStep(source: string, fd: number, options: ResolvedOptions, url: string): Steps<string> {
+  let from: number;
+  try {
+    from = (yield { op: "open", path: source, flags: READ_FLAGS, mode: 0 }) as number;
+  } catch (error) {
+    throw new CacheBustError("MISSING_FILE", `cache-id: cannot copy ${source} for ${url}: ${(error as Error).message}`, { url, file: source, cause: error });
+  }
+  try {
+    const st = (yield { op: "fstat", fd: from }) as fs.Stats;
+    if (!st.isFile()) throw new CacheBustError("NOT_A_FILE", `cache-id: cannot copy ${source} for ${url}: it is no longer a regular file`, { url, file: source });
+    const h = hasher(options);
+    const buffer = Buffer.allocUnsafe(1 << 16);
+    for (let position = 0; ; ) {
+      const n = (yield { op: "read", fd: from, buffer, position }) as number;
+      if (n === 0) return h.hex();
+      const chunk = buffer.subarray(0, n);
+      h.update(chunk);
+      yield* writeAllStep(fd, chunk);
+      position += n;
     }
-    return answer;
-  };
+  } finally {
+    yield { op: "close", fd: from };
+  }
+}
+
+/** The directory of `options.roots` that a resolved URL path was looked up in. */
+function rootDirOf(urlPath: string, options: ResolvedOptions): string {
+  const root = options.roots.find((r) => urlPath.startsWith(r.prefix)) ?? options.roots[options.roots.length - 1];
+  return (root as { dir: string }).dir;
+}
+
+/** What one copy came to: its path and whether it was written now. */
+interface Copied {
+  path: string;
+  written: boolean;
+}
+
+/**
+ * The real path of a hashed file, if it may be published: inside the real path of its root,
+ * or anywhere under `allowLinksOutside`. Otherwise reports why through `warn`.
+ */
+function* publishableStep(file: BustedFile, options: ResolvedOptions, realRoots: Map<string, string>, warn: (e: CacheBustError) => void): Steps<string | undefined> {
+  const real = yield* realpathStep(file.file);
+  if (real === undefined) {
+    warn(new CacheBustError("MISSING_FILE", `cache-id: not copying ${file.urlPath}: ${file.file} no longer exists`, { url: file.urlPath, file: file.file }));
+    return undefined;
+  }
+  if (options.allowLinksOutside) return real;
+  const dir = rootDirOf(file.urlPath, options);
+  let realRoot = realRoots.get(dir);
+  if (realRoot === undefined) realRoots.set(dir, (realRoot = (yield* realpathStep(dir)) ?? dir));
+  if (isInside(real, realRoot)) return real;
+  warn(new CacheBustError("OUTSIDE_ROOT", `cache-id: not copying ${file.urlPath}: ${file.file} is a link to ${real}, outside the root ${dir} (set allowLinksOutside: true to publish it)`, { url: file.urlPath, file: file.file }));
+  return undefined;
+}
+
+/**
+ * Copies `source` next to the placement under the name of the hash of what was copied (the
+ * planned name, or, when the file changed after it was hashed, the new hash's name: never a
+ * stale name; the change is reported through `warn`).
+ */
+function* copyStep(place: Placement, file: BustedFile, source: string, options: ResolvedOptions, warn: (e: CacheBustError) => void): Steps<Copied> {
+  const { temp, result: hash } = yield* tempStep(place, undefined, (fd) => copyIntoStep(source, fd, options, file.urlPath));
+  let base = place.base;
+  if (hash !== file.hash) {
+    base = basename(renameLastSegment(file.urlPath, (n) => fingerprintName(n, hash)));
+    warn(new CacheBustError("FILE_CHANGED", `cache-id: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${base}, and pages built before the change still name ${place.shown}`, { url: file.urlPath, file: file.file }));
+  }
+  yield* commitStep(place, temp, base);
+  return { path: join(dirname(place.shown), base), written: true };
+}
+
+/** The steps of one fingerprinted copy: `undefined` when it is not made (reported through `warn`). */
+function* emitOneStep(file: BustedFile, outDir: string, options: ResolvedOptions, realRoots: Map<string, string>, warn: (e: CacheBustError) => void): Steps<Copied | undefined> {
+  const source = yield* publishableStep(file, options, realRoots, warn);
+  if (source === undefined) return undefined;
+  const dest = file.fingerprinted.replace(/^\/+/, "");
+  if (file.content) {
+    const written = yield* writeInsideSteps(outDir, dest, file.content);
+    return { path: join(outDir, dest), written };
+  }
+  const place = yield* placeStep(outDir, dest);
+  const state = yield* destStateStep(place, place.base);
+  if (state.kind === "file" && (yield* hashesToStep(join(place.realDir, place.base), file.hash, options))) {
+    return { path: place.shown, written: false };
+  }
+  return yield* copyStep(place, file, source, options, warn);
 }
 
 /** Extra controls of {@link emitFiles}, for the CLI. */
@@ -161,11 +150,12 @@ export interface EmitControls {
 }
 
 /**
- * Writes a fingerprinted copy of each file into `outDir` at its URL path, atomically. A copy
- * is hashed after it is written and named by that hash, so a file that changed since it was
- * hashed is never written under a stale name (it is reported through `warn` instead). A copy
- * that already exists with the right bytes is left alone, so a second run writes nothing.
- * Returns the path of every copy, written now or already there.
+ * Writes a fingerprinted copy of each file into `outDir` at its URL path, atomically, through
+ * the write gate: a copy whose destination leads out of `outDir`, or of a file whose real path
+ * is outside its root (unless `allowLinksOutside`), is reported through `warn` and skipped. A
+ * copy is hashed as it is written and named by that hash, so a file that changed since it was
+ * hashed is never written under a stale name. A copy already there with the right bytes is
+ * left alone, so a second run writes nothing. Returns the path of every copy.
  */
 export async function emitFiles(
   files: readonly BustedFile[],
@@ -174,42 +164,20 @@ export async function emitFiles(
   warn: (error: CacheBustError) => void,
   controls: EmitControls = {},
 ): Promise<string[]> {
-  const { signal, onCopy } = controls;
   const paths: string[] = [];
-  const done = (path: string, written: boolean) => {
-    paths.push(path);
-    onCopy?.(path, written);
-  };
-  const inside = insideCheck(outDir);
+  const realRoots = new Map<string, string>();
+  const gate: GateOptions = { onWarning: warn };
   for (const file of files) {
-    if (signal?.aborted) break;
-    const dest = join(outDir, file.fingerprinted);
-    if (!(await inside(dirname(dest)))) {
-      warn(new CacheBustError("OUTSIDE_ROOT", `cache-id: not writing ${dest}: a symbolic link on the way leads out of ${outDir}`, { url: file.urlPath, file: dest }));
-      continue;
-    }
-    if (file.content) {
-      done(dest, await writeFileAtomic(dest, file.content));
-      continue;
-    }
-    if (await alreadyThere(dest, file.hash, options)) {
-      done(dest, false);
-      continue;
-    }
-    const temp = await writeTemp(dest, { copyOf: file.file });
-    let actual = dest;
+    if (controls.signal?.aborted) break;
+    let copied: Copied | false | undefined;
     try {
-      const hash = hashOf(await readFileAsync(temp, file.urlPath, [options.algorithm], false), options);
-      if (hash !== file.hash) {
-        actual = join(outDir, renameLastSegment(file.urlPath, (n) => fingerprintName(n, hash)));
-        warn(new CacheBustError("MISSING_FILE", `cache-id: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${basename(actual)}, and pages built before the change still name ${dest}`, { url: file.urlPath, file: file.file }));
-      }
+      copied = await runAsync(emitOneStep(file, outDir, options, realRoots, warn));
     } catch (error) {
-      await fsp.rm(temp, { force: true });
-      throw error;
+      copied = refused(error, gate.onWarning);
     }
-    await renameOrRemove(temp, actual);
-    done(actual, true);
+    if (!copied) continue;
+    paths.push(copied.path);
+    controls.onCopy?.(copied.path, copied.written);
   }
   return paths;
 }

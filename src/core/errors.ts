@@ -4,7 +4,9 @@ export type CacheBustErrorCode =
   | "OUTSIDE_ROOT"
   | "NOT_A_FILE"
   | "BAD_URL"
-  | "BAD_ARGUMENT";
+  | "BAD_ARGUMENT"
+  | "OUTSIDE_OUTPUT"
+  | "FILE_CHANGED";
 
 /** Details carried by a {@link CacheBustError}. */
 export interface CacheBustErrorDetails {

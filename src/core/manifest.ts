@@ -1,4 +1,5 @@
-import { writeFileAtomic } from "./emit.js";
+import { basename, dirname } from "node:path";
+import { writeInside, type GateOptions } from "./gate.js";
 import type { BustedFile, CacheBuster } from "./types.js";
 
 /** One file in a manifest: its busted URL and its hash. */
@@ -36,15 +37,23 @@ export function formatManifest(files: readonly BustedFile[]): string {
   return `${JSON.stringify(buildManifest(files), null, 2)}\n`;
 }
 
+/** Where {@link writeManifest} may write, and how it reports a refusal. */
+export interface ManifestWriteOptions extends Pick<GateOptions, "onWarning"> {
+  /** Given: `file` is a path relative to it, and the write must stay inside it, links resolved. */
+  outDir?: string;
+}
+
 /**
- * Writes the manifest of `source` (a buster, or the entries of one) to `file` atomically:
- * readers see the previous manifest or the new one, never half of one. Returns whether the
- * file changed.
+ * Writes the manifest of `source` (a buster, or the entries of one) to `file` atomically,
+ * through the write gate: readers see the previous manifest or the new one, never half of
+ * one. With `outDir`, `file` is relative to it and may not lead out of it (`OUTSIDE_OUTPUT`:
+ * thrown, or reported to `onWarning` with a `false` result). Returns whether the file changed.
  *
  * @example
- * await writeManifest("_site/cache-id.json", buster);
+ * await writeManifest("cache-id.json", buster, { outDir: "_site" });
  */
-export async function writeManifest(file: string, source: CacheBuster | readonly BustedFile[]): Promise<boolean> {
+export async function writeManifest(file: string, source: CacheBuster | readonly BustedFile[], options: ManifestWriteOptions = {}): Promise<boolean> {
   const files = Array.isArray(source) ? (source as readonly BustedFile[]) : (source as CacheBuster).entries();
-  return writeFileAtomic(file, formatManifest(files));
+  const [outDir, dest] = options.outDir === undefined ? [dirname(file), basename(file)] : [options.outDir, file];
+  return writeInside(outDir, dest, formatManifest(files), { onWarning: options.onWarning });
 }

@@ -5,7 +5,7 @@ import type { CacheBustOptions, CallOptions, ResolvedOptions } from "./types.js"
 
 const KNOWN = new Set([
   "root", "roots", "mode", "param", "algorithm", "length", "missing", "trustAfterMs", "validate",
-  "onWarning", "transformers",
+  "onWarning", "transformers", "allowLinksOutside",
 ]);
 
 function bad(message: string): CacheBustError {
@@ -75,6 +75,10 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
   if (!Array.isArray(transformers) || transformers.some((t) => typeof t?.test !== "function" || typeof t?.transform !== "function")) {
     throw bad(`option "transformers" must be an array of { name, test(), transform() }`);
   }
+  const allowLinksOutside = options.allowLinksOutside ?? false;
+  if (typeof allowLinksOutside !== "boolean") {
+    throw bad(`option "allowLinksOutside" must be true or false, got a ${typeof allowLinksOutside}`);
+  }
   return {
     roots: resolveRoots(options.root, options.roots),
     mode: oneOf("mode", options.mode, ["query", "path"], "query"),
@@ -86,6 +90,7 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
     validate: oneOf("validate", options.validate, ["always", "once"], "always"),
     onWarning: options.onWarning ?? ((error) => console.warn(error.message)),
     transformers,
+    allowLinksOutside,
   };
 }
 

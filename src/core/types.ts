@@ -33,6 +33,11 @@ export interface CacheBustOptions {
   onWarning?: (error: CacheBustError) => void;
   /** Rewriters of file contents (such as `cache-id/css`): their output is what gets hashed. */
   transformers?: ContentTransformer[];
+  /**
+   * Whether a file reached through a link inside a root, whose real path is outside it, may be
+   * copied (`emit()`) or served, not only hashed (default `false`).
+   */
+  allowLinksOutside?: boolean;
 }
 
 /** Options as the buster uses them: every default filled in, every path absolute. */
@@ -48,6 +53,7 @@ export interface ResolvedOptions {
   validate: ValidateMode;
   onWarning: (error: CacheBustError) => void;
   transformers: ContentTransformer[];
+  allowLinksOutside: boolean;
 }
 
 /** Per-call overrides, for integrations that know more than the options do. */
