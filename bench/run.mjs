@@ -123,7 +123,9 @@ function scratchBase() {
   try {
     fs.accessSync("/dev/shm", fs.constants.W_OK);
     if (fs.statSync("/dev/shm").isDirectory()) return "/dev/shm";
-  } catch {}
+  } catch {
+    // No writable /dev/shm: the OS's temporary directory.
+  }
   return os.tmpdir();
 }
 
