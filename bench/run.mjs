@@ -3,12 +3,14 @@
 //
 //   npm run bench                     full run (a few minutes)
 //   npm run bench -- --quick          a much shorter run (smaller site, fewer rounds)
-//   npm run bench -- --only engines,core     some parts only (engines, eleventy, core)
+//   npm run bench -- --only engines,core     some parts only (engines, eleventy, core, and
+//                                     each added part: cli, js, serve; see bench/README.md)
 //   other flags: --rounds N, --pages N, --passthrough, --no-build, --keep, --tmp DIR
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { benchCore } from "./core.mjs";
 import { benchEleventy } from "./eleventy.mjs";
@@ -31,7 +33,9 @@ const { values: flags } = parseArgs({
   },
 });
 
-const PARTS = ["engines", "eleventy", "core"];
+// Parts added by their own modules (bench/cli.mjs, …), each exporting bench(context).
+const ADDED = await loadAddedParts(["cli", "js", "serve"]);
+const PARTS = ["engines", "eleventy", "core", ...ADDED.keys()];
 const only = flags.only ? flags.only.split(",").map((s) => s.trim()) : PARTS;
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`bench: unknown part "${p}" (parts: ${PARTS.join(", ")})`);
 
@@ -82,6 +86,14 @@ try {
     log(`part 2: Eleventy builds, ${plan.pages} pages, ${plan.siteRounds} rounds...`);
     figures.eleventy = await benchEleventy({ site, workDir: work, rounds: plan.siteRounds, hasPlugin: !!pkg.eleventyPlugin, passthrough: flags.passthrough, log });
   }
+  for (const [name, part] of ADDED) {
+    if (!only.includes(name)) continue;
+    log(`part ${name}...`);
+    const dir = path.join(work, name);
+    fs.mkdirSync(dir);
+    figures.parts ??= {};
+    figures.parts[name] = await part({ pkg, work: dir, plan, quick: flags.quick, log });
+  }
 } finally {
   if (flags.keep) log(`fixtures kept in ${work}`);
   else fs.rmSync(work, { recursive: true, force: true });
@@ -99,6 +111,7 @@ if (figures.eleventy) {
   );
 }
 if (figures.core) sections.push(`## Core\n\n${coreTables(figures.core)}`);
+for (const part of Object.values(figures.parts ?? {})) sections.push(`## ${part.title}\n\n${part.text}`);
 const goal = targets(figures);
 figures.targets = goal.rows;
 sections.push(`## Targets (medians of paired ratios)\n\n${goal.text}`);
@@ -127,6 +140,22 @@ function scratchBase() {
     // No writable /dev/shm: the OS's temporary directory.
   }
   return os.tmpdir();
+}
+
+/**
+ * The added parts whose module exists and exports `bench`, by name. A module without it is
+ * reported and left out, so that a part in progress never stops the others.
+ */
+async function loadAddedParts(names) {
+  const parts = new Map();
+  for (const name of names) {
+    const file = path.join(repoRoot, "bench", `${name}.mjs`);
+    if (!fs.existsSync(file)) continue;
+    const mod = await import(pathToFileURL(file).href);
+    if (typeof mod.bench === "function") parts.set(name, mod.bench);
+    else console.error(`bench: bench/${name}.mjs exports no bench(context) function; part ${name} left out`);
+  }
+  return parts;
 }
 
 /** What the figures were measured on. */
