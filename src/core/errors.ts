@@ -5,8 +5,22 @@ export type CacheBustErrorCode =
   | "NOT_A_FILE"
   | "BAD_URL"
   | "BAD_ARGUMENT"
+  /** A read failed after the file was opened (EIO, EAGAIN, EINVAL...). */
+  | "READ_ERROR"
+  /** The process may not read the file (EACCES, EPERM). */
+  | "PERMISSION_DENIED"
+  /** The file kept changing while it was being read. */
+  | "FILE_CHANGING"
+  /** The file changed after it was hashed: the bytes to copy or serve no longer match the hash. */
+  | "FILE_CHANGED"
+  /** A write whose real destination leaves the output directory. */
   | "OUTSIDE_OUTPUT"
-  | "FILE_CHANGED";
+  /** A stylesheet the CSS parser cannot read (see `CssSyntaxError`). */
+  | "CSS_SYNTAX"
+  /** A warning: a file too big to rewrite (above `MAX_REWRITE_BYTES`) is hashed as its bytes. */
+  | "TOO_LARGE"
+  /** A JavaScript module the lexer cannot read. */
+  | "JS_SYNTAX";
 
 /** Details carried by a {@link CacheBustError}. */
 export interface CacheBustErrorDetails {

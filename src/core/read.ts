@@ -1,6 +1,7 @@
 import { createHash, hash as oneShotHash } from "node:crypto";
 import * as fs from "node:fs";
 import { CacheBustError, showUrl } from "./errors.js";
+import { runAsync, runSync, type Done, type Resume } from "./steps.js";
 
 /** What identifies one version of a file without reading it. */
 export interface FileIdentity {
@@ -67,11 +68,19 @@ export function sameIdentity(id: FileIdentity, st: FileIdentity): boolean {
   return id.size === st.size && id.mtimeMs === st.mtimeMs && id.ctimeMs === st.ctimeMs && id.ino === st.ino && id.dev === st.dev;
 }
 
-/** Turns an `fs` error (or a non-regular file) into a `CacheBustError` naming URL and file. */
+/** `fs` error codes that mean a path names something that is not a regular file. */
+const NOT_A_FILE_CODES = new Set(["EISDIR", "ELOOP", "ENXIO", "ENODEV", "EOPNOTSUPP"]);
+
+/**
+ * Turns an `fs` error (or a non-regular file) into a `CacheBustError` naming URL and file:
+ * `MISSING_FILE`, `BAD_URL` (a name too long), `PERMISSION_DENIED`, `NOT_A_FILE`, and
+ * `READ_ERROR` for any other failure (EIO, EAGAIN, EINVAL... from a read after the open).
+ */
 export function fileError(url: unknown, file: string, error: NodeJS.ErrnoException | "not-a-file"): CacheBustError {
   const shown = showUrl(url);
-  if (error === "not-a-file") {
-    return new CacheBustError("NOT_A_FILE", `cache-id: URL ${shown} resolves to ${file}, which is not a regular file`, { url, file });
+  if (error === "not-a-file" || NOT_A_FILE_CODES.has(error.code ?? "")) {
+    const cause = error === "not-a-file" ? undefined : error;
+    return new CacheBustError("NOT_A_FILE", `cache-id: URL ${shown} resolves to ${file}, which is not a regular file`, { url, file, cause });
   }
   switch (error.code) {
     case "ENOENT":
@@ -79,8 +88,11 @@ export function fileError(url: unknown, file: string, error: NodeJS.ErrnoExcepti
       return new CacheBustError("MISSING_FILE", `cache-id: no file for URL ${shown}: ${file} does not exist`, { url, file, cause: error });
     case "ENAMETOOLONG":
       return new CacheBustError("BAD_URL", `cache-id: URL ${shown} is too long for a file name: ${file}`, { url, file, cause: error });
+    case "EACCES":
+    case "EPERM":
+      return new CacheBustError("PERMISSION_DENIED", `cache-id: URL ${shown} resolves to ${file}, which this process may not read (${error.code})`, { url, file, cause: error });
     default:
-      return new CacheBustError("NOT_A_FILE", `cache-id: URL ${shown} resolves to ${file}, which cannot be read (${error.code ?? error.message})`, { url, file, cause: error });
+      return new CacheBustError("READ_ERROR", `cache-id: URL ${shown} resolves to ${file}, whose read failed (${error.code ?? error.message})`, { url, file, cause: error });
   }
 }
 
@@ -129,74 +141,131 @@ export function digestBytes(algorithms: readonly string[], data: Buffer): Record
   return out;
 }
 
+/** Above this size, a file a transformer would rewrite is hashed as bytes, streamed, and not rewritten. */
+export const MAX_REWRITE_BYTES = 32 << 20;
+
+/** The I/O a read asks its driver for. */
+type ReadOp =
+  | { op: "open"; file: string }
+  | { op: "fstat"; fd: number }
+  | { op: "read"; fd: number; buffer: Buffer; offset: number; length: number }
+  | { op: "close"; fd: number };
+
+type ReadStep<T> = Generator<ReadOp, T, unknown>;
+
 /**
- * Opens, checks and digests a regular file synchronously, in bounded memory. Throws
- * `MISSING_FILE` / `NOT_A_FILE`; never blocks on a FIFO or device. `scratch`, when given and
- * the bytes are not kept, is the buffer small files are read into.
+ * Opens, checks and digests a regular file, in bounded memory, closing it whatever happens.
+ * Throws a `CacheBustError` (see {@link fileError}); never blocks on a FIFO or device. Bytes are
+ * kept only when asked and up to {@link MAX_REWRITE_BYTES}.
  */
-export function readFileSync(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean, scratch?: ReadScratch): FileRead {
+function* readSteps(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean, scratch?: ReadScratch): ReadStep<FileRead> {
   const readStartedAt = Date.now();
   let fd: number;
   try {
-    fd = fs.openSync(file, OPEN_FLAGS);
+    fd = (yield { op: "open", file }) as number;
   } catch (error) {
     throw fileError(url, file, error as NodeJS.ErrnoException);
   }
   try {
-    const st = fs.fstatSync(fd);
+    const st = (yield { op: "fstat", fd }) as fs.Stats;
     if (!st.isFile()) throw fileError(url, file, "not-a-file");
-    const identity = identityOf(st);
-    // Small files: one read, one-shot digests. Reading one byte more than the size tells
-    // whether the file grew while we looked.
-    if (st.size < CHUNK_SIZE) {
-      const want = st.size + 1;
-      // Kept bytes must not be overwritten by the next read: they get a buffer of their own.
-      const buffer = bufferFor(want, keepBytes ? undefined : scratch);
-      let filled = 0;
-      let n: number;
-      // A short read of a regular file is its end: no second read (syscall) to find it.
-      while (filled < want && (n = fs.readSync(fd, buffer, filled, want - filled, null)) > 0) {
-        const asked = want - filled;
-        filled += n;
-        if (n < asked) break;
-      }
-      if (filled <= st.size) {
-        const data = buffer.subarray(0, filled);
-        return new Read(identity, readStartedAt, hexDigestsOf(algorithms, data), keepBytes ? data : undefined, filled);
-      }
-      return streamSync(fd, identity, readStartedAt, algorithms, keepBytes, buffer.subarray(0, filled));
-    }
-    return streamSync(fd, identity, readStartedAt, algorithms, keepBytes, Buffer.alloc(0));
+    const keep = keepBytes && st.size <= MAX_REWRITE_BYTES;
+    // Kept bytes must not be overwritten by the next read: they get a buffer of their own.
+    const read = yield* digestSteps(fd, st.size, algorithms, keep, keep ? undefined : scratch);
+    return new Read(identityOf(st), readStartedAt, read.hex, read.bytes, read.size);
+  } catch (error) {
+    throw error instanceof CacheBustError ? error : fileError(url, file, error as NodeJS.ErrnoException);
   } finally {
-    fs.closeSync(fd);
+    yield { op: "close", fd };
   }
 }
 
-function streamSync(fd: number, identity: FileIdentity, readStartedAt: number, algorithms: readonly string[], keepBytes: boolean, head: Buffer): FileRead {
-  const hashes = algorithms.map((a) => createHash(a));
-  const kept: Buffer[] = [];
-  const take = (chunk: Buffer) => {
-    for (const h of hashes) h.update(chunk);
-    if (keepBytes) kept.push(Buffer.from(chunk));
-  };
-  let size = head.length;
-  if (head.length > 0) take(head);
-  const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
-  let n: number;
-  while ((n = fs.readSync(fd, chunk, 0, CHUNK_SIZE, null)) > 0) {
-    size += n;
-    take(chunk.subarray(0, n));
-  }
-  const hex: Record<string, string> = {};
-  algorithms.forEach((a, i) => (hex[a] = (hashes[i] as ReturnType<typeof createHash>).digest("hex")));
-  return new Read(identity, readStartedAt, hex, keepBytes ? Buffer.concat(kept) : undefined, size);
+/** What {@link digestSteps} gives. */
+interface Digested {
+  hex: Record<string, string>;
+  bytes: Buffer | undefined;
+  size: number;
 }
 
 /**
- * What {@link readFileCallback} calls once: with an error, or with `undefined` and the read. It
- * runs inside an `fs` callback, so it must not throw.
+ * Reads an open file to its end and digests it. A small file takes one read of its size plus
+ * one byte (which tells whether it grew) and one-shot digests; a bigger one (or one that grew)
+ * streams through hashes in chunks. A short read of a regular file is its end: no second read.
  */
-export type ReadCallback = (error: unknown, read?: FileRead) => void;
+function* digestSteps(fd: number, statSize: number, algorithms: readonly string[], keep: boolean, scratch: ReadScratch | undefined): ReadStep<Digested> {
+  let want = Math.min(statSize + 1, CHUNK_SIZE);
+  let buffer = bufferFor(want, scratch);
+  let hashes: ReturnType<typeof createHash>[] | undefined;
+  let kept: Buffer[] | undefined = keep ? [] : undefined;
+  let size = 0;
+  let filled = 0;
+  for (;;) {
+    const n = (yield { op: "read", fd, buffer, offset: filled, length: want - filled }) as number;
+    filled += n;
+    size += n;
+    if (n === 0 || filled < want) break;
+    hashes ??= algorithms.map((a) => createHash(a));
+    for (const h of hashes) h.update(buffer.subarray(0, filled));
+    kept?.push(Buffer.from(buffer.subarray(0, filled)));
+    if (kept && size > MAX_REWRITE_BYTES) kept = undefined; // it grew past the limit: hash it, keep nothing
+    filled = 0;
+    if (want < CHUNK_SIZE) buffer = Buffer.allocUnsafe((want = CHUNK_SIZE));
+  }
+  const rest = buffer.subarray(0, filled);
+  if (!hashes) return { hex: hexDigestsOf(algorithms, rest), bytes: kept ? Buffer.from(rest) : undefined, size };
+  for (const h of hashes) h.update(rest);
+  kept?.push(Buffer.from(rest));
+  const hex: Record<string, string> = {};
+  algorithms.forEach((a, i) => (hex[a] = (hashes as ReturnType<typeof createHash>[])[i]!.digest("hex")));
+  return { hex, bytes: kept ? Buffer.concat(kept) : undefined, size };
+}
+
+function performSync(op: ReadOp): unknown {
+  switch (op.op) {
+    case "open":
+      return fs.openSync(op.file, OPEN_FLAGS);
+    case "fstat":
+      return fs.fstatSync(op.fd);
+    case "read":
+      return fs.readSync(op.fd, op.buffer, op.offset, op.length, null);
+    case "close":
+      return fs.closeSync(op.fd);
+  }
+}
+
+function performAsync(op: ReadOp, resume: Resume): void {
+  try {
+    switch (op.op) {
+      case "open":
+        fs.open(op.file, OPEN_FLAGS, (error, fd) => resume(!!error, error ?? fd));
+        return;
+      case "fstat":
+        fs.fstat(op.fd, (error, st) => resume(!!error, error ?? st));
+        return;
+      case "read":
+        fs.read(op.fd, op.buffer, op.offset, op.length, null, (error, n) => resume(!!error, error ?? n));
+        return;
+      case "close":
+        // The digests are done: nothing waits for the descriptor to be closed.
+        fs.close(op.fd, () => {});
+        resume(false, undefined);
+        return;
+    }
+  } catch (error) {
+    resume(true, error); // a path fs rejects before trying
+  }
+}
+
+/**
+ * Opens, checks and digests a regular file synchronously (see {@link readSteps}). `scratch`,
+ * when given and the bytes are not kept, is the buffer small files are read into.
+ */
+export function readFileSync(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean, scratch?: ReadScratch): FileRead {
+  return runSync(readSteps(file, url, algorithms, keepBytes, scratch), performSync);
+}
+
+/** What {@link readFileCallback} calls once: with an error, or with `undefined` and the read. */
+export type ReadCallback = Done<FileRead>;
 
 /** The same as {@link readFileSync}, without blocking the event loop. */
 export function readFileAsync(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean): Promise<FileRead> {
@@ -205,100 +274,7 @@ export function readFileAsync(file: string, url: unknown, algorithms: readonly s
   });
 }
 
-/**
- * {@link readFileAsync} with a callback. Written with callbacks, not `await`: a promise per
- * step costs main-thread time that many small reads in parallel (a page's worth of `urlAsync`
- * calls) notice.
- */
+/** {@link readFileAsync} with a callback, called once. */
 export function readFileCallback(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean, callback: ReadCallback): void {
-  const readStartedAt = Date.now();
-  try {
-    fs.open(file, OPEN_FLAGS, (openError, fd) => {
-      if (openError) callback(fileError(url, file, openError));
-      else readOpenFile(fd, file, url, algorithms, keepBytes, readStartedAt, callback);
-    });
-  } catch (error) {
-    callback(fileError(url, file, error as NodeJS.ErrnoException)); // a path fs rejects before trying
-  }
-}
-
-/** Reads and digests an open descriptor, closing it before settling, whatever happens. */
-function readOpenFile(
-  fd: number,
-  file: string,
-  url: unknown,
-  algorithms: readonly string[],
-  keepBytes: boolean,
-  readStartedAt: number,
-  callback: ReadCallback,
-): void {
-  const settle = (error: unknown, read?: FileRead) => {
-    try {
-      fs.closeSync(fd);
-    } catch (closeError) {
-      error ??= closeError;
-    }
-    callback(error, read);
-  };
-  let identity: FileIdentity;
-  let buffer: Buffer;
-  try {
-    // fstat and close of an open descriptor never wait on file data or a FIFO writer; each
-    // thread-pool round trip costs more main-thread time than the call itself.
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw fileError(url, file, "not-a-file");
-    identity = identityOf(st);
-    buffer = Buffer.allocUnsafe(Math.min(st.size + 1, CHUNK_SIZE));
-  } catch (error) {
-    settle(error);
-    return;
-  }
-  // Created only once the buffer overflows: a big file, or a small one that grew.
-  let hashes: ReturnType<typeof createHash>[] | undefined;
-  const kept: Buffer[] = [];
-  const stream = (chunk: Buffer) => {
-    hashes ??= algorithms.map((a) => createHash(a));
-    for (const h of hashes) h.update(chunk);
-    if (keepBytes) kept.push(Buffer.from(chunk));
-  };
-  let size = 0;
-  let filled = 0;
-  const finish = (): FileRead => {
-    const rest = buffer.subarray(0, filled);
-    if (!hashes) return new Read(identity, readStartedAt, hexDigestsOf(algorithms, rest), keepBytes ? Buffer.from(rest) : undefined, size);
-    if (rest.length > 0) stream(rest);
-    const hex: Record<string, string> = {};
-    algorithms.forEach((a, i) => (hex[a] = hashes![i]!.digest("hex")));
-    return new Read(identity, readStartedAt, hex, keepBytes ? Buffer.concat(kept) : undefined, size);
-  };
-  const onRead = (readError: NodeJS.ErrnoException | null, n: number) => {
-    if (readError) {
-      settle(readError);
-      return;
-    }
-    let result: FileRead | undefined;
-    try {
-      filled += n;
-      size += n;
-      if (n > 0 && filled === buffer.length) {
-        stream(buffer.subarray(0, filled));
-        filled = 0;
-      } else {
-        result = finish(); // a read of 0 bytes, or a short read of a regular file, is its end
-      }
-    } catch (error) {
-      settle(error);
-      return;
-    }
-    if (result) settle(undefined, result);
-    else readNext();
-  };
-  const readNext = () => {
-    try {
-      fs.read(fd, buffer, filled, buffer.length - filled, null, onRead);
-    } catch (error) {
-      settle(error);
-    }
-  };
-  readNext();
+  runAsync(readSteps(file, url, algorithms, keepBytes), performAsync, callback);
 }

@@ -80,6 +80,11 @@ export interface ContentTransformer {
    * Rewrites the file's text. Every reference it busts must go through `ctx.bust`, which
    * records the dependency so that the cached result is invalidated when that file changes.
    * Returns the new text, or `undefined` when nothing changed.
+   *
+   * Must be a pure function of `source` and `ctx`'s answers: under the async methods it runs
+   * twice, first with a `bust` that returns every reference unchanged (to learn which
+   * references to resolve without blocking), then with the resolved answers. A reference the
+   * second run asks for that the first did not is left as written.
    */
   transform(source: string, ctx: TransformContext): string | undefined;
 }
@@ -126,6 +131,10 @@ export interface BustedFile {
   busted: string;
   /** The fingerprinted file name's URL path in `"path"` mode, e.g. `/img/car.<hash>.jpg`. */
   fingerprinted: string;
+  /** Number of bytes served: of the rewritten bytes when a transformer changed the file. */
+  size: number;
+  /** The source file's mtime when it was hashed. */
+  mtimeMs: number;
   /** The rewritten bytes, when a transformer changed the file. */
   content?: Buffer;
 }
@@ -142,6 +151,14 @@ export interface CacheBuster {
   hash(url: string, from?: string | CallOptions): string | undefined;
   /** Same as `hash`, without blocking the event loop on reads. */
   hashAsync(url: string, from?: string | CallOptions): Promise<string | undefined>;
+  /**
+   * The file a URL resolves to, with its current hash and (when rewritten) its bytes; in
+   * `"path"` mode a fingerprinted URL names its plain file. `undefined` where `hash` would be;
+   * throws like `hash`.
+   */
+  lookup(url: string, from?: string | CallOptions): BustedFile | undefined;
+  /** Same as `lookup`, without blocking the event loop on reads. */
+  lookupAsync(url: string, from?: string | CallOptions): Promise<BustedFile | undefined>;
   /** A Subresource Integrity value such as `sha384-<base64>`. */
   integrity(url: string, algorithm?: string, from?: string | CallOptions): string | undefined;
   /** `{ "/img/car.jpg": "<hash>" }` for every file hashed so far. */
@@ -159,4 +176,6 @@ export interface CacheBuster {
    * path of every copy (written now, or already there with the right bytes).
    */
   emit(outDir: string): Promise<string[]>;
+  /** Releases what the buster holds open (the watcher of `validate: "watch"`); a no-op otherwise. */
+  close(): void;
 }

@@ -1,0 +1,94 @@
+import type { Candidate } from "./locate.js";
+import type { FileIdentity } from "./read.js";
+import type { CacheBustStats } from "./types.js";
+
+/** A file another file's rewritten contents depend on (a stylesheet's font, say). */
+export interface Dependency {
+  key: string;
+  candidate: Candidate;
+  hash: string;
+}
+
+/** One hashed version of one file. */
+export interface Entry {
+  key: string;
+  candidate: Candidate;
+  identity: FileIdentity;
+  /** The read began more than `trustAfterMs` after the file's mtime and ctime. */
+  trusted: boolean;
+  /** Orders reads, so that an older read finishing late never replaces a newer entry. */
+  readSeq: number;
+  /** Hash of what is served: the rewritten bytes when a transformer changed the file. */
+  hash: string;
+  /** Hash of the file's own bytes. */
+  rawHash: string;
+  content?: Buffer;
+  deps: Dependency[];
+  integrity: Map<string, string>;
+  /** Generation (see `refresh()`) in which this entry was last checked against its file. */
+  checkedIn: number;
+}
+
+/** An async read of one entry that has been asked for and may still be joined. */
+export interface Inflight {
+  /** Whether the read has opened the file: a later call must not join it (its bytes may be older). */
+  started: boolean;
+  promise: Promise<Entry>;
+}
+
+/**
+ * The hash cache one buster owns: entries by key (the file, plus the URL path for rewritten
+ * files), the URL path index `manifest()` lists, the async reads in flight, the generation
+ * `refresh()` advances, the read sequence and the counters.
+ */
+export class HashCache {
+  readonly entries = new Map<string, Entry>();
+  /** Resolved URL path -> entry key, for `manifest()` and `entries()`. */
+  readonly byUrlPath = new Map<string, string>();
+  readonly inflight = new Map<string, Inflight>();
+  readonly counters: CacheBustStats = { hits: 0, hashed: 0, bytesHashed: 0, stats: 0, skipped: 0, missing: 0 };
+  generation = 0;
+  #seq = 0;
+
+  /** The number the next read is ordered by. */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /** Keeps an entry unless a newer read of the same key is already there; indexes its URL path. */
+  put(entry: Entry): Entry {
+    const current = this.entries.get(entry.key);
+    if (!current || current.readSeq < entry.readSeq) this.entries.set(entry.key, entry);
+    this.byUrlPath.set(entry.candidate.urlPath, entry.key);
+    return entry;
+  }
+
+  /** The entry that may be reused without a check in this generation (`validate: "once"`). */
+  checkedNow(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    return entry && entry.checkedIn === this.generation ? entry : undefined;
+  }
+
+  /** Every listed entry with its URL path, sorted by URL path (code unit order). */
+  sorted(): Array<[string, Entry]> {
+    const out: Array<[string, Entry]> = [];
+    for (const [urlPath, key] of this.byUrlPath) {
+      const entry = this.entries.get(key);
+      if (entry) out.push([urlPath, entry]);
+    }
+    return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Start of a new generation: every entry is checked again on its next use. */
+  refresh(): void {
+    this.generation++;
+  }
+
+  /** Forgets every entry and read in flight. */
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.byUrlPath.clear();
+    this.inflight.clear();
+  }
+}

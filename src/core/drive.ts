@@ -1,0 +1,144 @@
+import * as fs from "node:fs";
+import type { Entry, Inflight } from "./cache.js";
+import { runAsync, runSync, type Done, type Resume } from "./steps.js";
+import { createReadScratch, readFileCallback, readFileSync, type ReadScratch } from "./read.js";
+import { bustReference, load, type Core, type Op, type Step, type TransformOp } from "./resolve.js";
+import { referencesOf, transformNow, transformWith, type Answer } from "./transform.js";
+
+/** The file's `Stats`, or `undefined` whatever the failure: the read that follows names it. */
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs resolution steps: {@link Drivers.sync} with blocking calls, {@link Drivers.async} with
+ * callbacks (never a blocking call on a file's path or data). The same generators either way.
+ */
+export class Drivers {
+  /** What a read digests: one list for every read, not one per file. */
+  readonly #algorithms: readonly string[];
+  /** The buffer synchronous reads share (see `ReadScratch`). */
+  readonly #scratch: ReadScratch = createReadScratch();
+
+  constructor(readonly core: Core) {
+    this.#algorithms = [core.opts.algorithm];
+  }
+
+  /** Runs a step to its end with blocking I/O. */
+  sync<T>(step: Step<T>): T {
+    return runSync(step, this.#performSync);
+  }
+
+  /** Runs a step to its end without blocking; `done` is called once (at once, if the step needs no I/O). */
+  async<T>(step: Step<T>, done: Done<T>): void {
+    runAsync(step, this.#performAsync, done);
+  }
+
+  /** {@link async} as a promise. */
+  promise<T>(step: Step<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.async(step, (error, value) => (error === undefined ? resolve(value as T) : reject(error))));
+  }
+
+  readonly #performSync = (op: Op): unknown => {
+    switch (op.op) {
+      case "stat":
+        return statOrUndefined(op.file);
+      case "read":
+        return readFileSync(op.file, op.url, this.#algorithms, op.keepBytes, this.#scratch);
+      case "load":
+        return this.sync(load(this.core, op.candidate, op.key, op.url, op.chain));
+      case "transform":
+        return transformNow(op, (ref, missing) => this.sync(bustReference(this.core, ref, op, missing)));
+    }
+  };
+
+  readonly #performAsync = (op: Op, resume: Resume): void => {
+    try {
+      switch (op.op) {
+        case "stat":
+          fs.stat(op.file, (error, st) => resume(false, error ? undefined : st));
+          return;
+        case "read":
+          readFileCallback(op.file, op.url, this.#algorithms, op.keepBytes, (error, read) => resume(error !== undefined, error ?? read));
+          return;
+        case "load":
+          this.#loadShared(op).then((entry) => resume(false, entry), (error) => resume(true, error));
+          return;
+        case "transform":
+          this.#transformAsync(op, resume);
+          return;
+      }
+    } catch (error) {
+      queueMicrotask(() => resume(true, error));
+    }
+  };
+
+  /**
+   * Loads an entry, joining a load of the same key only while it has not opened the file yet:
+   * its bytes are then at least as new as this call. The open waits for a microtask, so that
+   * calls made together (Promise.all over a page's URLs) share a single read.
+   */
+  #loadShared(op: Extract<Op, { op: "load" }>): Promise<Entry> {
+    const { inflight } = this.core.cache;
+    const running = inflight.get(op.key);
+    if (running && !running.started) return running.promise;
+    const record: Inflight = { started: false, promise: undefined as unknown as Promise<Entry> };
+    record.promise = new Promise<Entry>((resolve, reject) => {
+      queueMicrotask(() => {
+        record.started = true;
+        this.async(load(this.core, op.candidate, op.key, op.url, op.chain), (error, entry) => {
+          if (inflight.get(op.key) === record) inflight.delete(op.key);
+          if (error !== undefined) reject(error);
+          else resolve(entry as Entry);
+        });
+      });
+    });
+    inflight.set(op.key, record);
+    return record.promise;
+  }
+
+  /** Two passes: learn the references, resolve them one by one without blocking, apply them. */
+  #transformAsync(op: TransformOp, resume: Resume): void {
+    let refs: ReturnType<typeof referencesOf>;
+    try {
+      refs = referencesOf(op);
+    } catch (error) {
+      resume(true, error);
+      return;
+    }
+    const answers: Answer[] = [];
+    const finish = () => {
+      let out: string | undefined;
+      try {
+        out = transformWith(op, refs, answers);
+      } catch (error) {
+        resume(true, error);
+        return;
+      }
+      resume(false, out);
+    };
+    // A loop, not recursion: references answered without I/O (`data:`, cached) come back at once.
+    const run = (): void => {
+      while (answers.length < refs.length) {
+        const { ref, missing } = refs[answers.length] as (typeof refs)[number];
+        let waiting = false;
+        let answered = false;
+        this.async(bustReference(this.core, ref, op, missing), (error, value) => {
+          answers.push(error === undefined ? { ok: true, value: value as string } : { ok: false, error });
+          answered = true;
+          if (waiting) run();
+        });
+        if (!answered) {
+          waiting = true;
+          return;
+        }
+      }
+      finish();
+    };
+    run();
+  }
+}

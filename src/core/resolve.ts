@@ -1,0 +1,180 @@
+import { isUtf8 } from "node:buffer";
+import type * as fs from "node:fs";
+import type { Dependency, Entry, HashCache } from "./cache.js";
+import { CacheBustError, showUrl } from "./errors.js";
+import type { Candidate } from "./locate.js";
+import { isMissing, type MissingReporter } from "./missing.js";
+import { digestBytes, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
+import { renderTarget } from "./render.js";
+import type { Target, TargetCache } from "./target.js";
+import type { ContentTransformer, MissingPolicy, ResolvedOptions } from "./types.js";
+
+// Resolution is written once, as generators that yield the I/O they need (`Op`) and are
+// driven two ways (drive.ts): synchronously, or by callbacks without blocking the event loop.
+
+/** The keys of the entries being rewritten on the way to this step: one seen again closes a cycle. */
+export type Chain = readonly string[];
+
+/** The I/O a resolution step asks its driver for. */
+export type Op =
+  /** `fs.Stats`, or `undefined` when nothing is there. */
+  | { op: "stat"; file: string }
+  /** A `FileRead`; throws a `CacheBustError`. */
+  | { op: "read"; file: string; url: unknown; keepBytes: boolean }
+  /** The `Entry` {@link load} makes; async reads of one key not yet opened are shared. */
+  | { op: "load"; candidate: Candidate; key: string; url: unknown; chain: Chain }
+  /** A transformer's output for `source`, its references busted through {@link bustReference}. */
+  | TransformOp;
+
+/** See {@link Op}. */
+export interface TransformOp {
+  op: "transform";
+  transformer: ContentTransformer;
+  source: string;
+  candidate: Candidate;
+  deps: Dependency[];
+  chain: Chain;
+}
+
+/** A resolution step: yields `Op`s, gets their results back, returns `T`. */
+export type Step<T> = Generator<Op, T, unknown>;
+
+/** What a URL came to. */
+export type Resolution =
+  | { kind: "skip" }
+  | { kind: "cycle" }
+  | { kind: "missing"; error: CacheBustError }
+  | { kind: "file"; target: Target; entry: Entry };
+
+/** What resolution steps share: the options, the cache, the targets, the missing policy. */
+export interface Core {
+  opts: ResolvedOptions;
+  cache: HashCache;
+  targets: TargetCache;
+  missing: MissingReporter;
+  transformerFor(candidate: Candidate): ContentTransformer | undefined;
+}
+
+/** The dependencies of every entry no transformer rewrote: frozen, since it is shared. */
+const NO_DEPS = Object.freeze([]) as unknown as Dependency[];
+/** The chain of a call made from outside: nothing is being rewritten. */
+export const NO_CHAIN: Chain = Object.freeze([]);
+
+/** The candidate loop: the first candidate whose file exists, or missing (only for its own file). */
+export function* resolveTarget(core: Core, t: Target, url: unknown, chain: Chain): Step<Resolution> {
+  let firstError: CacheBustError | undefined;
+  for (const { candidate, key } of t.candidates) {
+    if (chain.length > 0 && chain.includes(key)) return { kind: "cycle" };
+    try {
+      return { kind: "file", target: t, entry: yield* entryFor(core, candidate, key, url, chain) };
+    } catch (error) {
+      if (!isMissing(error, candidate)) throw error;
+      firstError ??= error;
+    }
+  }
+  return { kind: "missing", error: firstError as CacheBustError };
+}
+
+/** The entry of one candidate: the cached one while its file (and dependencies) are unchanged, or a new read. */
+function* entryFor(core: Core, candidate: Candidate, key: string, url: unknown, chain: Chain): Step<Entry> {
+  const { cache } = core;
+  const cached = cache.entries.get(key);
+  if (cached && core.opts.validate === "once" && cached.checkedIn === cache.generation) {
+    cache.counters.hits++;
+    return cached;
+  }
+  if (cached && cached.trusted) {
+    cache.counters.stats++;
+    const st = (yield { op: "stat", file: candidate.file }) as fs.Stats | undefined;
+    // Gone or unreadable: forgotten, and the read below says why.
+    if (!st) cache.entries.delete(key);
+    const current = st && cache.entries.get(key);
+    if (current && sameIdentity(current.identity, st) && (yield* depsValid(core, current, chain))) {
+      current.checkedIn = cache.generation;
+      cache.counters.hits++;
+      return current;
+    }
+  }
+  return (yield { op: "load", candidate, key, url, chain }) as Entry;
+}
+
+/** Whether every file a rewritten entry depends on still has the hash it was built with. */
+function* depsValid(core: Core, entry: Entry, chain: Chain): Step<boolean> {
+  for (const dep of entry.deps) {
+    if (chain.includes(dep.key)) return false;
+    try {
+      if ((yield* entryFor(core, dep.candidate, dep.key, dep.candidate.urlPath, chain)).hash !== dep.hash) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Reads, rewrites (if a transformer wants the file) and stores one candidate's file. */
+export function* load(core: Core, candidate: Candidate, key: string, url: unknown, chain: Chain): Step<Entry> {
+  const { cache, opts } = core;
+  const transformer = core.transformerFor(candidate);
+  const readSeq = cache.nextSeq();
+  const read = (yield { op: "read", file: candidate.file, url, keepBytes: !!transformer }) as FileRead;
+  cache.counters.hashed++;
+  cache.counters.bytesHashed += read.size;
+  const rawHash = (read.hex[opts.algorithm] as string).slice(0, opts.length);
+  let hash = rawHash;
+  let content: Buffer | undefined;
+  // Only a transformer's references add dependencies; other entries share one empty list.
+  const deps: Dependency[] = transformer ? [] : NO_DEPS;
+  if (transformer && !read.bytes) warnTooLarge(core, candidate, url, read.size);
+  // A file that is not valid UTF-8 would not survive the round trip through text: leave it as it is.
+  if (transformer && read.bytes && isUtf8(read.bytes)) {
+    const source = read.bytes.toString("utf8");
+    const op: TransformOp = { op: "transform", transformer, source, candidate, deps, chain: [...chain, key] };
+    const out = (yield op) as string | undefined;
+    if (out !== undefined && out !== source) {
+      content = Buffer.from(out, "utf8");
+      hash = (digestBytes([opts.algorithm], content)[opts.algorithm] as Buffer).toString("hex").slice(0, opts.length);
+    }
+  }
+  const { identity } = read;
+  return cache.put({
+    key,
+    candidate,
+    identity,
+    trusted: read.readStartedAt - Math.max(identity.mtimeMs, identity.ctimeMs) > opts.trustAfterMs,
+    readSeq,
+    hash,
+    rawHash,
+    content,
+    deps,
+    integrity: new Map(),
+    checkedIn: cache.generation,
+  });
+}
+
+/** Tells `onWarning` that a file a transformer would rewrite is too big to be read as text. */
+function warnTooLarge(core: Core, candidate: Candidate, url: unknown, size: number): void {
+  const message = `cache-id: ${candidate.file} (URL ${showUrl(url)}) has ${size} bytes, more than the ${MAX_REWRITE_BYTES} a transformer rewrites: hashed as it is`;
+  core.opts.onWarning(new CacheBustError("TOO_LARGE", message, { url, file: candidate.file }));
+}
+
+/** Busts a reference inside a file being rewritten, recording what the result depends on. */
+export function* bustReference(core: Core, ref: string, op: TransformOp, missing: MissingPolicy | undefined): Step<string> {
+  const t = core.targets.get(ref, op.candidate.urlPath);
+  if (!t) return ref;
+  const resolution = yield* resolveTarget(core, t, ref, op.chain);
+  if (resolution.kind === "missing") core.missing.report(ref, resolution.error, missing ?? core.opts.missing);
+  // A cycle (a.css -> b.css -> a.css) is left as written too.
+  if (resolution.kind !== "file") return ref;
+  const { entry } = resolution;
+  op.deps.push({ key: entry.key, candidate: entry.candidate, hash: entry.hash });
+  return renderTarget(t, entry, core.opts.param, core.opts);
+}
+
+const SKIP: Resolution = Object.freeze({ kind: "skip" });
+
+/** What a URL of a call from outside comes to (`from`: the page it is on). */
+export function* resolveUrl(core: Core, url: unknown, from: string | (() => string | undefined) | undefined): Step<Resolution> {
+  const t = core.targets.get(url, from);
+  if (!t) return SKIP;
+  return yield* resolveTarget(core, t, url, NO_CHAIN);
+}

@@ -1,0 +1,98 @@
+import type { Entry } from "./cache.js";
+import { CacheBustError, showUrl } from "./errors.js";
+import { candidatesFor, type Candidate } from "./locate.js";
+import type { CallOptions, ResolvedOptions } from "./types.js";
+import { baseDirectory, isRootRelative, resolveUrlPath, splitUrl, type UrlParts } from "./url.js";
+
+/** The last answer rendered for a target, reused while its entry and param are the same. */
+export interface Rendered {
+  entry: Entry;
+  param: string;
+  url: string;
+}
+
+/** Where a URL points, as far as it can be known without the file system. */
+export interface Target {
+  parts: UrlParts;
+  /** The files to try, in order, each with its entry key. */
+  candidates: Array<{ candidate: Candidate; key: string }>;
+  rendered?: Rendered;
+}
+
+/** Most targets kept; past it the map starts again, so memory stays bounded. */
+const MAX_TARGETS = 50_000;
+
+/** The page URL of a call, asking a lazy `from` for it. */
+export function pageUrlOf(from: CallOptions["from"]): string | undefined {
+  const page = typeof from === "function" ? from() : from;
+  if (page !== undefined && typeof page !== "string") {
+    throw new CacheBustError("BAD_ARGUMENT", `cache-id: the page URL ("from") must be a string, got ${typeof page}`);
+  }
+  return page;
+}
+
+/**
+ * Where a URL points: `undefined` for a URL left alone (scheme, `//`, `#`, `?`). Pure but for
+ * `keyOf`, which names the cache entry of each candidate. Throws `BAD_URL`, `OUTSIDE_ROOT`.
+ *
+ * @example
+ * parseTarget("car.jpg", "/img/", opts, keyOf)?.candidates[0].candidate.urlPath // "/img/car.jpg"
+ */
+export function parseTarget(url: string, base: string, opts: ResolvedOptions, keyOf: (c: Candidate) => string): Target | undefined {
+  const parts = splitUrl(url);
+  if (!parts) return undefined;
+  const rootDir = (opts.roots.find((r) => r.prefix === "/") as { dir: string }).dir;
+  const urlPath = resolveUrlPath(parts.path, base, url, rootDir);
+  return { parts, candidates: candidatesFor(urlPath, opts, url).map((candidate) => ({ candidate, key: keyOf(candidate) })) };
+}
+
+/**
+ * Targets by URL and base directory (parsing is pure, so it is done once per spelling), and
+ * the base directory of the last page asked about: consecutive calls tend to share a page.
+ */
+export class TargetCache {
+  readonly #targets = new Map<string, Target | null>();
+  #lastPage: string | undefined;
+  #lastBase = "/";
+
+  constructor(
+    readonly opts: ResolvedOptions,
+    readonly keyOf: (c: Candidate) => string,
+  ) {}
+
+  /** The directory relative URLs resolve against for a call's page. */
+  baseOf(from: CallOptions["from"]): string {
+    const page = pageUrlOf(from);
+    if (page !== this.#lastPage) {
+      this.#lastBase = baseDirectory(page);
+      this.#lastPage = page;
+    }
+    return this.#lastBase;
+  }
+
+  /** The key a URL's answers are remembered by: the URL, and the base for a relative one. */
+  keyFor(url: string, from: CallOptions["from"]): string {
+    return isRootRelative(url) ? url : `${this.baseOf(from)}\0${url}`;
+  }
+
+  /** Where `url` points (`undefined`: left alone); throws `BAD_ARGUMENT` for a non-string. */
+  get(url: unknown, from: CallOptions["from"]): Target | undefined {
+    if (typeof url !== "string") {
+      throw new CacheBustError("BAD_ARGUMENT", `cache-id: expected a URL string, got ${showUrl(url)}`, { url });
+    }
+    const absolute = isRootRelative(url);
+    const base = absolute ? "/" : this.baseOf(from);
+    const key = absolute ? url : `${base}\0${url}`;
+    const known = this.#targets.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const target = parseTarget(url, base, this.opts, this.keyOf) ?? null;
+    if (this.#targets.size >= MAX_TARGETS) this.#targets.clear();
+    this.#targets.set(key, target);
+    return target ?? undefined;
+  }
+
+  /** Forgets every target. */
+  clear(): void {
+    this.#targets.clear();
+  }
+}
