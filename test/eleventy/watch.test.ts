@@ -168,6 +168,7 @@ export const config = { dir: { input: "src", output: "_site" } };
       "src/index.njk": `{{ '/css/site.css' | cache_bust }}`,
       "eleventy.config.cjs": `const cacheBust = require(${JSON.stringify(pluginCjs)});
 module.exports = function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy("src/css");
   eleventyConfig.addPlugin(cacheBust);
   return { dir: { input: "src", output: "_site" } };
 };
