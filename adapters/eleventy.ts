@@ -155,6 +155,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   // Handlebars added before this plugin has already copied the filter list.
   provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
   onBuilds(eleventyConfig, settings, state, helpers);
+  watchPassthroughSources(eleventyConfig);
   if (settings.auto) addAuto(eleventyConfig, state);
 }
 
@@ -162,14 +163,11 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
 function onBuilds(eleventyConfig: EleventyConfigLike, settings: PluginSettings, state: ReturnType<typeof pluginState>, helpers: Record<string, (...args: unknown[]) => unknown>): void {
   /** Rewritten stylesheets of the last build (query mode), for the dev server. */
   let rewritten = new Map<string, Buffer>();
-  let watching = false;
   eleventyConfig.on("eleventy.before", (event: { runMode?: RunMode } | undefined) => {
     state.runMode = event?.runMode ?? "build";
     state.warnings.reset();
     provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
-    const lookup = state.lookup();
-    lookup.refresh();
-    if (!watching && state.runMode !== "build") watching = watchPublishedSources(eleventyConfig, lookup);
+    state.lookup().refresh();
   });
   eleventyConfig.on("eleventy.after", async (event: { outputMode?: string } | undefined) => {
     // `toJSON()`/`--to=json` write nothing, so neither does the plugin.
@@ -192,17 +190,17 @@ function onBuilds(eleventyConfig: EleventyConfigLike, settings: PluginSettings, 
 }
 
 /**
- * Under `--serve` with passthrough copies served from their source, Eleventy skips the build
- * when such a file changes, so pages would keep its old hash: watching the published
- * directories makes a change rebuild the pages. Returns whether it could.
+ * Under `--serve` with passthrough copies served from their source, Eleventy leaves changes
+ * to those files to the dev server ("skips build"), so pages would keep their old hashes:
+ * watching the passthrough sources makes a change rebuild the pages. Plugins run after the
+ * user's config function, so the passthrough copies are known here.
  */
-function watchPublishedSources(eleventyConfig: EleventyConfigLike, lookup: LayeredLookup): boolean {
-  if (typeof eleventyConfig.addWatchTarget !== "function") return false;
-  const output = resolve(eleventyConfig.directories?.output ?? "_site");
-  for (const buster of lookup.busters) {
-    for (const { dir } of buster.options.roots) if (dir !== output) eleventyConfig.addWatchTarget(dir);
+function watchPassthroughSources(eleventyConfig: EleventyConfigLike): void {
+  if (eleventyConfig.serverPassthroughCopyBehavior !== "passthrough" || typeof eleventyConfig.addWatchTarget !== "function") return;
+  for (const key of Object.keys(eleventyConfig.passthroughCopies ?? {})) {
+    const isDirectory = fs.statSync(resolve(key), { throwIfNoEntry: false })?.isDirectory() === true;
+    eleventyConfig.addWatchTarget(isDirectory ? `${key.replace(/[\\/]+$/, "")}/**` : key);
   }
-  return true;
 }
 
 /** `auto: true`: busts local URLs in HTML output through Eleventy's HTML transformer. */
