@@ -40,7 +40,8 @@ export function expectEngine(ok: boolean, adapter: string, expected: string): vo
   if (!ok) throw new CacheBustError("BAD_ARGUMENT", `cache-id: ${adapter} expects ${expected} as its first argument`);
 }
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", '"': "&quot;", "'": "&#39;", "<": "&lt;", ">": "&gt;" };
+// The references LiquidJS's `escape` writes, so that its `unescape`/`escape_once` read them back.
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", '"': "&#34;", "'": "&#39;", "<": "&lt;", ">": "&gt;" };
 
 /**
  * Escapes text for an HTML attribute or text node (the characters every engine's own escaping

@@ -1,23 +1,19 @@
 import { resolve } from "node:path";
 import * as fs from "node:fs";
-import {
-  CacheBustError,
-  createCacheBuster,
-  isCacheBustError,
-  type CacheBuster,
-  type MissingPolicy,
-} from "../src/index.js";
+import { CacheBustError, createCacheBuster, type CacheBuster, type MissingPolicy } from "../src/index.js";
 import { cssTransformer } from "../src/css/index.js";
-import { pageOf, splitArguments, type PageInfo } from "./eleventy/context.js";
 import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
 import { autoBustTransform } from "./eleventy/auto.js";
-import { layeredLookup, type LayeredLookup } from "./eleventy/lookup.js";
-import { readSettings, type EleventyPluginOptions } from "./eleventy/options.js";
-import { sourceLayers, type PassthroughEntry } from "./eleventy/roots.js";
+import { confineTransformers } from "./eleventy/confine.js";
+import { integrityFilter, urlFilter, type FilterState } from "./eleventy/filters.js";
+import { layeredLookup, type Layer, type LayeredLookup } from "./eleventy/lookup.js";
+import { readSettings, type EleventyPluginOptions, type PluginSettings } from "./eleventy/options.js";
+import { hasDotSegment, layerPublishes, sourceLayers, type PassthroughEntry } from "./eleventy/roots.js";
 import { pageUrlSet } from "./eleventy/pages.js";
-import { cssProblemReporter } from "./eleventy/problems.js";
+import { cssProblemReporter, follow, pluginError, warnOnce, type WarnOnce } from "./eleventy/problems.js";
 import { writeBuildOutput } from "./eleventy/output.js";
 import { rewrittenFilesMiddleware } from "./eleventy/serve.js";
+import { verifyBuild } from "./eleventy/verify.js";
 
 export type { EleventyPluginOptions } from "./eleventy/options.js";
 
@@ -30,6 +26,8 @@ export interface EleventyConfigLike {
   passthroughCopies?: Record<string, PassthroughEntry | undefined>;
   pathPrefix?: string;
   extensionMap?: unknown;
+  serverPassthroughCopyBehavior?: string;
+  addWatchTarget?(target: string): void;
   setServerOptions?(options: { middleware?: unknown[] }): void;
   htmlTransformer?: {
     addUrlTransform(extensions: string, callback: (this: any, url: string, context?: unknown) => string, options?: { priority?: number; name?: string }): void;
@@ -45,17 +43,95 @@ function normalPrefix(prefix: unknown): string {
   return inner === "" ? "/" : `/${inner}/`;
 }
 
-/** Names the template in an error, keeping its `code` (Eleventy shows the innermost message). */
-function inTemplate(error: unknown, page: PageInfo): unknown {
-  if (!isCacheBustError(error) || page.inputPath === undefined) return error;
-  return new CacheBustError(error.code, `${error.message} (in template ${page.inputPath})`, { url: error.url, file: error.file, cause: error });
+const ADDED = Symbol.for("cache-id.eleventy.added");
+
+/** Adding the plugin twice would leave two sets of filters fighting over one name: refused, naming both calls. */
+function claim(eleventyConfig: EleventyConfigLike, options: unknown): void {
+  const config = eleventyConfig as EleventyConfigLike & { [ADDED]?: string };
+  const shown = (o: unknown) => (o === undefined ? "no options" : `options ${JSON.stringify(o, (_, v) => (typeof v === "function" ? "[function]" : v)) ?? String(o)}`);
+  if (config[ADDED] !== undefined) {
+    throw new CacheBustError(
+      "BAD_ARGUMENT",
+      `cache-id/eleventy: the plugin was added twice, first with ${config[ADDED]}, then with ${shown(options)}; add it once, with the options you want`,
+    );
+  }
+  config[ADDED] = shown(options);
+}
+
+/** The plugin's state across builds, and how its lookup is made. */
+function pluginState(eleventyConfig: EleventyConfigLike, settings: PluginSettings) {
+  let runMode: RunMode = "build";
+  const warnings = warnOnce(settings.core.onWarning);
+  const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
+  const cssProblems = cssProblemReporter(() => missing() ?? "error", warnings);
+  // Stylesheets' own references are busted too, unless `transformers` says otherwise.
+  const transformers = settings.core.transformers ?? [cssTransformer({ onMissing: cssProblems })];
+  // Made now, so that bad options fail when the config loads rather than at the first render
+  // (without root/roots it only checks them: the real busters need the final passthrough copies).
+  const configured = settings.shared ?? createCacheBuster(settings.explicitRoots ? { ...settings.core, transformers } : { ...settings.core, transformers, root: "." });
+  let lookup: LayeredLookup | undefined;
+  const dirs = () => {
+    const d = eleventyConfig.directories ?? {};
+    return { input: resolve(d.input ?? "."), output: resolve(d.output ?? "_site") };
+  };
+  const state = {
+    warnings,
+    dirs,
+    derived: !settings.shared && !settings.explicitRoots,
+    get runMode() {
+      return runMode;
+    },
+    set runMode(mode: RunMode) {
+      runMode = mode;
+    },
+    missing,
+    ready: () => lookup,
+    /** The lookup, made at the first build, when every passthrough copy has been added. */
+    lookup(): LayeredLookup {
+      if (lookup) return lookup;
+      const prefix = normalPrefix(eleventyConfig.pathPrefix);
+      if (!state.derived) return (lookup = layeredLookup([{ buster: configured, serves: () => true }], prefix));
+      return (lookup = derivedLookup(eleventyConfig, settings, transformers, dirs(), warnings, missing, prefix));
+    },
+  };
+  return state;
+}
+
+/** The lookup over the project's published sources, then the output directory. */
+function derivedLookup(
+  eleventyConfig: EleventyConfigLike,
+  settings: PluginSettings,
+  transformers: PluginSettings["core"]["transformers"] & object,
+  { input, output }: { input: string; output: string },
+  warnings: WarnOnce,
+  missing: () => MissingPolicy | undefined,
+  prefix: string,
+): LayeredLookup {
+  const isDirectory = (path: string) => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  const sources = sourceLayers({ input, output, cwd: process.cwd(), passthroughCopies: eleventyConfig.passthroughCopies ?? {}, isDirectory });
+  const published = [...sources.flatMap((l) => l.mappings.map((m) => m.dir)), output];
+  const confined = confineTransformers(transformers, published, (file, real) =>
+    warnings.warn(`link:${file}`, pluginError("OUTSIDE_ROOT", `${file} is a link to ${real}, outside the published directories: it is busted as it is, its own references left alone`, { file })),
+  );
+  const core = { ...settings.core, transformers: confined };
+  const layers: Layer[] = sources.map((layer) => ({ buster: createCacheBuster({ ...core, roots: layer.roots }), serves: (path) => layerPublishes(layer, path) }));
+  layers.push({ buster: createCacheBuster({ ...core, root: output }), serves: (path) => !hasDotSegment(path) });
+  // Dotfiles are never busted, wherever they are: a URL naming one is missing.
+  const refuse = (url: string, urlPath: string, policy: MissingPolicy | undefined): string | undefined => {
+    if (!hasDotSegment(urlPath)) return undefined;
+    const error = pluginError("MISSING_FILE", `${JSON.stringify(url)} names a dotfile or dot-directory (${urlPath}), which this plugin never busts or publishes`, { url });
+    follow(policy ?? missing() ?? "error", warnings, `dot:${urlPath}`, error);
+    return url;
+  };
+  return layeredLookup(layers, prefix, refuse);
 }
 
 /**
  * The Eleventy plugin: `eleventyConfig.addPlugin(cacheBust, options?)` registers the
  * `cache_bust` and `integrity` filters for Nunjucks, Liquid, 11ty.js and Handlebars. With no
- * `root`/`roots`, a URL is looked up through the passthrough-copy mappings and the input
- * directory, then the output directory. The second argument is options or a CacheBuster to share.
+ * `root`/`roots`, a URL resolves to the file the built site serves there: through the
+ * passthrough-copy mappings, then the output directory. The second argument is options or a
+ * CacheBuster to share.
  *
  * @example
  * import cacheBust from "cache-id/eleventy";
@@ -71,116 +147,77 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   }
   eleventyConfig.versionCheck?.(">=3.0.0");
   const settings = readSettings(options);
-  let runMode: RunMode = "build";
-  const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
-
-  // A stylesheet reference that cannot be busted follows the same policy as a template's.
-  const cssProblems = cssProblemReporter(() => missing() ?? "error", settings.core.onWarning);
-  // Stylesheets' own references are busted too, unless `transformers` says otherwise.
-  if (!settings.shared && settings.core.transformers === undefined) settings.core.transformers = [cssTransformer({ onMissing: cssProblems.report })];
-
-  // Made now, so that bad options fail when the config loads rather than at the first render
-  // (without root/roots it only checks them: the real busters need the final passthrough copies).
-  const configured = settings.shared ?? createCacheBuster(settings.explicitRoots ? settings.core : { ...settings.core, root: "." });
-  let lookup: LayeredLookup | undefined;
-  let pages = new Set<string>();
-  /** Rewritten stylesheets of the last build (query mode), for the dev server. */
-  let rewritten = new Map<string, Buffer>();
-
-  const dirs = () => {
-    const d = eleventyConfig.directories ?? {};
-    return { input: resolve(d.input ?? "."), output: resolve(d.output ?? "_site") };
-  };
-
-  /** The busters, made at the first build, when every passthrough copy has been added. */
-  function current(): LayeredLookup {
-    if (lookup) return lookup;
-    const prefix = normalPrefix(eleventyConfig.pathPrefix);
-    if (settings.shared || settings.explicitRoots) return (lookup = layeredLookup([configured], prefix));
-    const { input, output } = dirs();
-    const isDirectory = (path: string) => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
-    const layers = sourceLayers({ input, cwd: process.cwd(), passthroughCopies: eleventyConfig.passthroughCopies ?? {}, isDirectory });
-    const busters = layers.map((roots) => createCacheBuster({ ...settings.core, roots }));
-    busters.push(createCacheBuster({ ...settings.core, root: output }));
-    return (lookup = layeredLookup(busters, prefix));
-  }
-
-  /** Extra arguments (a Nunjucks keyword, a Liquid `key: value`) are refused, not ignored. */
-  function checkArity(args: unknown[], max: number, name: string): void {
-    if (args.length > max) {
-      throw new CacheBustError("BAD_ARGUMENT", `cache-id/eleventy: ${name} takes ${max === 1 ? "only the URL" : "the URL and an algorithm"}, got ${args.length} arguments`);
-    }
-  }
-
-  function urlFilter(this: unknown, url: unknown): string {
-    // The common call, `{{ "/a.css" | cache_bust }}` again in another page: no page to look
-    // up and no arguments to check (`arguments`, not a rest parameter, which allocates).
-    if (arguments.length === 1 && typeof url === "string") {
-      const known = lookup?.known(url);
-      if (known !== undefined) return known;
-    }
-    const { args, handlebars } = splitArguments(Array.prototype.slice.call(arguments));
-    const page = pageOf(this, handlebars);
-    try {
-      checkArity(args, 1, settings.filterName);
-      return current().url(args[0], page.url, missing());
-    } catch (error) {
-      throw inTemplate(error, page);
-    }
-  }
-
-  function integrityFilter(this: unknown, ...raw: unknown[]): string | undefined {
-    const { args, handlebars } = splitArguments(raw);
-    const page = pageOf(this, handlebars);
-    const algorithm = args[1] === undefined || args[1] === null ? undefined : (args[1] as string);
-    try {
-      checkArity(args, 2, "integrity");
-      return current().integrity(args[0], algorithm, page.url, missing());
-    } catch (error) {
-      throw inTemplate(error, page);
-    }
-  }
-
-  const helpers = { [settings.filterName]: urlFilter, integrity: integrityFilter };
-  eleventyConfig.addFilter(settings.filterName, urlFilter);
-  eleventyConfig.addFilter("integrity", integrityFilter);
+  claim(eleventyConfig, options);
+  const state = pluginState(eleventyConfig, settings);
+  const filters: FilterState = state;
+  const helpers = { [settings.filterName]: urlFilter(settings.filterName, filters), integrity: integrityFilter(filters) };
+  for (const [name, filter] of Object.entries(helpers)) eleventyConfig.addFilter(name, filter);
   // Handlebars added before this plugin has already copied the filter list.
   provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
+  onBuilds(eleventyConfig, settings, state, helpers);
+  watchPassthroughSources(eleventyConfig);
+  if (settings.auto) addAuto(eleventyConfig, state);
+}
 
+/** What happens at the start and the end of every build. */
+function onBuilds(eleventyConfig: EleventyConfigLike, settings: PluginSettings, state: ReturnType<typeof pluginState>, helpers: Record<string, (...args: unknown[]) => unknown>): void {
+  /** Rewritten stylesheets of the last build (query mode), for the dev server. */
+  let rewritten = new Map<string, Buffer>();
   eleventyConfig.on("eleventy.before", (event: { runMode?: RunMode } | undefined) => {
-    runMode = event?.runMode ?? "build";
-    cssProblems.reset();
+    state.runMode = event?.runMode ?? "build";
+    state.warnings.reset();
     provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
-    current().refresh();
+    state.lookup().refresh();
   });
-
   eleventyConfig.on("eleventy.after", async (event: { outputMode?: string } | undefined) => {
     // `toJSON()`/`--to=json` write nothing, so neither does the plugin.
     if (event?.outputMode !== undefined && event.outputMode !== "fs") return;
-    const done = current();
+    const done = state.lookup();
     const entries = done.entries();
-    await writeBuildOutput(done, entries, dirs().output, settings.manifestFile);
+    const output = state.dirs().output;
+    const report = (error: CacheBustError) => follow(state.runMode === "build" ? "error" : "warn", state.warnings, `${error.code}:${String(error.url)}`, error);
+    await writeBuildOutput(done, entries, output, settings.manifestFile, report);
+    const options = done.busters[0]?.options;
+    if (state.derived && options) {
+      const servedFromSource = state.runMode === "serve" && eleventyConfig.serverPassthroughCopyBehavior === "passthrough";
+      for (const problem of verifyBuild(entries, { outDir: output, options, servedFromSource })) report(problem);
+    }
     // Path mode writes rewritten stylesheets under their fingerprinted names, which no alias shadows.
-    const queryMode = done.busters[0]?.options.mode === "query";
-    rewritten = new Map(queryMode ? entries.flatMap((e) => (e.content ? [[e.urlPath, e.content] as const] : [])) : []);
+    rewritten = new Map(options?.mode === "query" ? entries.flatMap((e) => (e.content ? [[e.urlPath, e.content] as const] : [])) : []);
   });
   // Added to the user's middleware (Eleventy concatenates the lists).
   eleventyConfig.setServerOptions?.({ middleware: [rewrittenFilesMiddleware(() => rewritten, () => normalPrefix(eleventyConfig.pathPrefix))] });
+}
 
-  if (settings.auto) {
-    if (!eleventyConfig.htmlTransformer) {
-      throw new CacheBustError("BAD_ARGUMENT", "cache-id/eleventy: option \"auto\" needs Eleventy's htmlTransformer (Eleventy 3)");
-    }
-    eleventyConfig.on("eleventy.contentMap", (map: { urlToInputPath?: Record<string, unknown> } | undefined) => {
-      pages = pageUrlSet(Object.keys(map?.urlToInputPath ?? {}));
-    });
-    eleventyConfig.htmlTransformer.addUrlTransform(
-      "html",
-      autoBustTransform({ lookup: current, pages: () => pages, pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix) }),
-      // Before HtmlBasePlugin (-2), which adds the pathPrefix, and after HtmlRelativeCopy (-1).
-      { priority: -1.5, name: "cache-id-auto" },
-    );
+/**
+ * Under `--serve` with passthrough copies served from their source, Eleventy leaves changes
+ * to those files to the dev server ("skips build"), so pages would keep their old hashes:
+ * watching the passthrough sources makes a change rebuild the pages. Plugins run after the
+ * user's config function, so the passthrough copies are known here.
+ */
+function watchPassthroughSources(eleventyConfig: EleventyConfigLike): void {
+  if (eleventyConfig.serverPassthroughCopyBehavior !== "passthrough" || typeof eleventyConfig.addWatchTarget !== "function") return;
+  for (const key of Object.keys(eleventyConfig.passthroughCopies ?? {})) {
+    const isDirectory = fs.statSync(resolve(key), { throwIfNoEntry: false })?.isDirectory() === true;
+    eleventyConfig.addWatchTarget(isDirectory ? `${key.replace(/[\\/]+$/, "")}/**` : key);
   }
+}
+
+/** `auto: true`: busts local URLs in HTML output through Eleventy's HTML transformer. */
+function addAuto(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pluginState>): void {
+  if (!eleventyConfig.htmlTransformer) {
+    throw new CacheBustError("BAD_ARGUMENT", "cache-id/eleventy: option \"auto\" needs Eleventy's htmlTransformer (Eleventy 3)");
+  }
+  let pages = new Set<string>();
+  eleventyConfig.on("eleventy.contentMap", (map: { urlToInputPath?: Record<string, unknown> } | undefined) => {
+    pages = pageUrlSet(Object.keys(map?.urlToInputPath ?? {}));
+  });
+  eleventyConfig.htmlTransformer.addUrlTransform(
+    "html",
+    autoBustTransform({ lookup: state.lookup, pages: () => pages, pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix) }),
+    // Before HtmlBasePlugin (-2), which adds the pathPrefix, and after HtmlRelativeCopy (-1).
+    { priority: -1.5, name: "cache-id-auto" },
+  );
 }
 
 /** For `require("cache-id/eleventy")`: Eleventy also accepts a plugin object with `configFunction`. */

@@ -3,6 +3,7 @@ import {
   INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
   type AdapterOptions, type RegisterOptions,
 } from "./common.js";
+import { handlebarsArguments, type HandlebarsHelperOptions as HelperOptions } from "./arguments.js";
 
 export type { AdapterOptions, RegisterOptions } from "./common.js";
 
@@ -12,21 +13,10 @@ export interface HandlebarsLike {
   SafeString: new (text: string) => unknown;
 }
 
-/** The object Handlebars passes last to every helper. */
-interface HelperOptions {
-  hash?: Record<string, unknown>;
-  data?: { root?: { page?: { url?: unknown } } };
-}
-
 /** Whether an object has an own enumerable key, without making an array of them. */
 function hasKeys(o: Record<string, unknown> | undefined): boolean {
   for (const _ in o) return true;
   return false;
-}
-
-/** Splits helper arguments into positional ones and Handlebars' trailing options object. */
-function splitArgs(args: unknown[]): { positional: unknown[]; options: HelperOptions } {
-  return { positional: args.slice(0, -1), options: (args[args.length - 1] ?? {}) as HelperOptions };
 }
 
 /**
@@ -58,17 +48,16 @@ export function registerHandlebars(handlebars: HandlebarsLike, options?: Registe
     if (arguments.length === 2 && typeof first === "string" && !hasKeys(last?.hash)) {
       return output(buster.url(first, isRootRelative(first) ? undefined : pageUrl(last?.data?.root?.page?.url)));
     }
-    const { positional, options: helper } = splitArgs(Array.prototype.slice.call(arguments));
+    const { positional, named, options: helper } = handlebarsArguments(Array.prototype.slice.call(arguments));
     const [url, ...rest] = positional;
     checkPositional(rest, 0, filterName, URL_ARGUMENTS);
-    return output(buster.url(url as string, callOptions(helper.hash ?? {}, () => pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS)));
+    return output(buster.url(url as string, callOptions(named, () => pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS)));
   });
 
   handlebars.registerHelper(integrityName, (...args: unknown[]) => {
-    const { positional, options: helper } = splitArgs(args);
+    const { positional, named, options: helper } = handlebarsArguments(args);
     const [url, ...rest] = positional;
     checkPositional(rest, 1, integrityName, INTEGRITY_ARGUMENTS);
-    const named = helper.hash ?? {};
     const call = callOptions(named, () => pageUrl(helper.data?.root?.page?.url), integrityName, INTEGRITY_ARGUMENTS);
     return output(buster.integrity(url as string, algorithmOf(rest[0], named, integrityName), call));
   });

@@ -3,6 +3,7 @@ import {
   INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
   type AdapterOptions, type RegisterOptions,
 } from "./common.js";
+import { liquidArguments as splitArgs } from "./arguments.js";
 
 export type { AdapterOptions, RegisterOptions } from "./common.js";
 
@@ -15,17 +16,6 @@ export interface LiquidLike {
 /** What LiquidJS binds `this` to in a filter. */
 interface FilterThis {
   context?: { getSync(path: unknown[]): unknown };
-}
-
-/** Splits Liquid filter arguments: `key: value` arrives as a `[key, value]` pair. */
-function splitArgs(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
-  const positional: unknown[] = [];
-  const named: Record<string, unknown> = {};
-  for (const arg of args) {
-    if (Array.isArray(arg) && arg.length === 2 && typeof arg[0] === "string") named[arg[0]] = arg[1];
-    else positional.push(arg);
-  }
-  return { positional, named };
 }
 
 function pageOf(self: FilterThis | undefined): string | undefined {

@@ -3,6 +3,7 @@ import {
   INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
   type AdapterOptions, type RegisterOptions,
 } from "./common.js";
+import { nunjucksArguments as splitArgs } from "./arguments.js";
 
 export type { AdapterOptions, RegisterOptions } from "./common.js";
 
@@ -16,16 +17,6 @@ export interface NunjucksEnvironmentLike {
 /** What Nunjucks binds `this` to in a filter: the render context. */
 interface FilterThis {
   ctx?: { page?: { url?: unknown } };
-}
-
-/** Splits Nunjucks filter arguments into positional ones and the keyword-argument object. */
-function splitArgs(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
-  const last = args[args.length - 1] as Record<string, unknown> | undefined;
-  if (last && typeof last === "object" && last.__keywords === true) {
-    const { __keywords: _, ...named } = last;
-    return { positional: args.slice(0, -1), named };
-  }
-  return { positional: args, named: {} };
 }
 
 /**

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { copyExampleSite, repo } from "./site-copy.mjs";
 
 const PAGES = [
-  { file: "index.html", url: "/" },
-  { file: "blog/first-post/index.html", url: "/blog/first-post/" },
+  { file: "index.html", url: "/", source: "index.njk" },
+  { file: "blog/first-post/index.html", url: "/blog/first-post/", source: "blog/first-post.liquid" },
 ];
 const CHANGED = "/css/site.css";
 const keep = process.argv.includes("--keep");
@@ -100,6 +100,9 @@ try {
     const html = fs.readFileSync(join(site, "_site", page.file), "utf8");
     console.log(`   ${page.url}`);
     for (const url of assetUrls(html)) console.log(`     ${url}`);
+    // The template as written, for its custom delimiters: `<< '../../img/logo.png' | cache_bust >>`.
+    const source = fs.readFileSync(join(site, "src", page.source), "utf8");
+    for (const [call] of source.matchAll(/<<[^>]*cache_bust[^>]*>>/g)) console.log(`       (written ${call})`);
   }
   const before = snapshot(site);
   const refs = stylesheetRefs(site, before.get(CHANGED)?.served ?? CHANGED);

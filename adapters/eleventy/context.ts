@@ -1,3 +1,8 @@
+import {
+  handlebarsArguments, isHandlebarsOptions, liquidArguments, nunjucksArguments, objectArguments, type SplitArguments,
+} from "../arguments.js";
+import { escapeHtml } from "../common.js";
+
 /** What a filter knows about the page being rendered. */
 export interface PageInfo {
   /** `page.url`: relative URLs resolve against it. */
@@ -6,14 +11,16 @@ export interface PageInfo {
   inputPath: string | undefined;
 }
 
-type Bag = Record<string, unknown> | undefined;
-
-/** Handlebars passes an `options` object last to every helper; it is not an argument. */
-export function isHandlebarsOptions(value: unknown): value is { data?: { root?: Bag }; hash?: Bag } {
-  if (value === null || typeof value !== "object") return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.lookupProperty === "function" || ("hash" in v && "data" in v && "name" in v);
+/** One filter call under Eleventy, read the way the engine's own adapter reads it. */
+export interface FilterCall extends SplitArguments {
+  /** The first argument: the URL. */
+  url: unknown;
+  page: PageInfo;
+  /** Puts a result into the engine's output the way the engine's adapter does. */
+  output(value: string | undefined): unknown;
 }
+
+type Bag = Record<string, unknown> | undefined;
 
 /** Liquid with `strictVariables` hands filters a lazy `page` getter instead of the object. */
 function unwrap(value: unknown): Bag {
@@ -36,14 +43,50 @@ export function pageOf(self: unknown, handlebars?: { data?: { root?: Bag } }): P
   return { url: str(page?.url), inputPath: str(page?.inputPath) };
 }
 
+interface EngineThis {
+  env?: { opts?: { autoescape?: boolean }; getFilter?(name: string): (value: string) => unknown };
+  ctx?: unknown;
+  liquid?: { options?: { outputEscape?: unknown } };
+  context?: unknown;
+}
+
+const asIs = (value: string | undefined): unknown => value;
+const escaped = (value: string | undefined): unknown => (value === undefined ? value : escapeHtml(value));
+
 /**
- * Splits a filter's arguments into the real ones and Handlebars' trailing `options`.
+ * The escaping rule of the engine adapters, by engine: Nunjucks with autoescape on and Liquid
+ * with `outputEscape` escape the plain string themselves; otherwise the filter escapes (and
+ * Nunjucks marks it safe, so an explicit `| escape` does not escape twice). Handlebars escapes
+ * `{{ }}` itself; 11ty.js templates escape nothing, so the filter does.
+ */
+function outputFor(self: EngineThis | undefined, engine: "nunjucks" | "liquid" | "handlebars" | "javascript") {
+  if (engine === "handlebars") return asIs;
+  if (engine === "nunjucks") {
+    if (self?.env?.opts?.autoescape !== false) return asIs;
+    const safe = self.env.getFilter?.("safe");
+    return (value: string | undefined) => (value === undefined || !safe ? escaped(value) : safe(escapeHtml(value)));
+  }
+  if (engine === "liquid" && self?.liquid?.options?.outputEscape) return asIs;
+  return escaped;
+}
+
+/**
+ * Reads a filter call under Eleventy: which engine calls (from what Eleventy binds `this`
+ * to), its arguments split by that engine's rule, the page, and the engine's output rule.
  *
  * @example
- * splitArguments(["/a.css", hbsOptions]) // { args: ["/a.css"], handlebars: hbsOptions }
+ * readCall(nunjucksContext, ["/a.css", { param: "h", __keywords: true }]) // { url: "/a.css", named: { param: "h" }, ... }
  */
-export function splitArguments(args: unknown[]): { args: unknown[]; handlebars?: { data?: { root?: Bag } } } {
+export function readCall(self: unknown, args: unknown[]): FilterCall {
+  const engineThis = (self !== null && typeof self === "object" ? self : undefined) as EngineThis | undefined;
+  const [url, ...rest] = args;
   const last = args[args.length - 1];
-  if (args.length > 0 && isHandlebarsOptions(last)) return { args: args.slice(0, -1), handlebars: last };
-  return { args };
+  if (args.length > 0 && isHandlebarsOptions(last)) {
+    const split = handlebarsArguments(args);
+    return { ...split, url: split.positional[0], positional: split.positional.slice(1), page: pageOf(self, split.options), output: asIs };
+  }
+  const page = pageOf(self);
+  if (engineThis?.env && engineThis.ctx) return { url, ...nunjucksArguments(rest), page, output: outputFor(engineThis, "nunjucks") };
+  if (engineThis?.liquid && engineThis.context) return { url, ...liquidArguments(rest), page, output: outputFor(engineThis, "liquid") };
+  return { url, ...objectArguments(rest), page, output: outputFor(engineThis, "javascript") };
 }

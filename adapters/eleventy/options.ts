@@ -25,6 +25,14 @@ export interface PluginSettings {
   manifestFile: string | undefined;
 }
 
+/** A relative path that stays inside the output directory: no `..`, not absolute (`/x`, `C:\\x`), not empty. */
+function isOutputPath(value: unknown): value is string {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return false;
+  if (/^([\\/]|[A-Za-z]:)/.test(value)) return false;
+  const segments = value.split(/[\\/]/);
+  return !segments.includes("..") && segments[segments.length - 1] !== "" && !segments.some((s) => s.startsWith("."));
+}
+
 function bad(message: string): CacheBustError {
   return new CacheBustError("BAD_ARGUMENT", `cache-id/eleventy: ${message}`);
 }
@@ -48,8 +56,8 @@ export function readSettings(input: EleventyPluginOptions | CacheBuster | undefi
     throw bad(`option "filterName" must be a name such as "cache_bust" (letters, digits, _ or -, not "integrity"), got ${JSON.stringify(filterName)}`);
   }
   if (typeof auto !== "boolean") throw bad(`option "auto" must be true or false, got ${JSON.stringify(auto)}`);
-  if (manifestFile !== undefined && (typeof manifestFile !== "string" || manifestFile === "" || manifestFile.split(/[\\/]/).includes(".."))) {
-    throw bad(`option "manifestFile" must be a file path inside the output directory, such as "cache-id.json", got ${JSON.stringify(manifestFile)}`);
+  if (manifestFile !== undefined && !isOutputPath(manifestFile)) {
+    throw bad(`option "manifestFile" must be a relative file path inside the output directory, such as "cache-id.json", got ${JSON.stringify(manifestFile)}`);
   }
   return {
     shared: undefined,

@@ -1,32 +1,51 @@
-import { CacheBustError, type MissingPolicy } from "../../src/index.js";
+import { CacheBustError, type CacheBustErrorCode, type MissingPolicy } from "../../src/index.js";
 import type { CssReferenceProblem } from "../../src/css/index.js";
 
+/** Makes a plugin error; `code` may be one the core's type does not list yet (`OUTSIDE_OUTPUT`, `FILE_CHANGED`). */
+export function pluginError(code: string, message: string, details: { url?: unknown; file?: string; cause?: unknown } = {}): CacheBustError {
+  return new CacheBustError(code as CacheBustErrorCode, `cache-id/eleventy: ${message}`, details);
+}
+
 /**
- * Reports a stylesheet reference that cannot be busted under the policy templates follow:
- * `error` throws (naming the stylesheet, line and column), `warn` warns once per place and
- * build, `ignore` says nothing. `reset()` starts a new build.
+ * The plugin's one warn-once policy: a problem is warned about once per key and build
+ * (`reset()` starts a build), through `onWarning` or else `console.warn`.
  */
-export function cssProblemReporter(policy: () => MissingPolicy, onWarning: ((error: CacheBustError) => void) | undefined) {
+export function warnOnce(onWarning: ((error: CacheBustError) => void) | undefined) {
   const warned = new Set<string>();
   const warn = onWarning ?? ((error: CacheBustError) => console.warn(error.message));
   return {
-    report(problem: CssReferenceProblem): void {
-      const current = policy();
-      if (current === "ignore") return;
-      const where = `${problem.file}:${problem.line}:${problem.column}`;
-      const error = new CacheBustError(problem.error.code, `${problem.error.message} (referenced from ${where})`, {
-        url: problem.url,
-        file: problem.error.file,
-        cause: problem.error,
-      });
-      if (current === "error") throw error;
-      if (!warned.has(where)) {
-        warned.add(where);
-        warn(error);
-      }
+    warn(key: string, error: CacheBustError): void {
+      if (warned.has(key)) return;
+      warned.add(key);
+      warn(error);
     },
     reset(): void {
       warned.clear();
     },
+  };
+}
+
+/** A plugin's warn-once reporter. */
+export type WarnOnce = ReturnType<typeof warnOnce>;
+
+/** Applies a `missing` policy to a problem: `error` throws, `warn` warns once per key and build, `ignore` says nothing. */
+export function follow(policy: MissingPolicy, warnings: WarnOnce, key: string, error: CacheBustError): void {
+  if (policy === "error") throw error;
+  if (policy === "warn") warnings.warn(key, error);
+}
+
+/**
+ * Reports a stylesheet reference that cannot be busted under the policy templates follow,
+ * naming the stylesheet, line and column.
+ */
+export function cssProblemReporter(policy: () => MissingPolicy, warnings: WarnOnce) {
+  return (problem: CssReferenceProblem): void => {
+    const where = `${problem.file}:${problem.line}:${problem.column}`;
+    const error = new CacheBustError(problem.error.code, `${problem.error.message} (referenced from ${where})`, {
+      url: problem.url,
+      file: problem.error.file,
+      cause: problem.error,
+    });
+    follow(policy(), warnings, where, error);
   };
 }

@@ -11,6 +11,9 @@ if (mode !== "query" && mode !== "path") {
 export default function (eleventyConfig) {
   eleventyConfig.addPassthroughCopy("src/css");
   eleventyConfig.addPassthroughCopy("src/img");
+  // Liquid pages of this site write `<< url | cache_bust >>`. This applies to every Liquid
+  // template of the build, other plugins' included: theirs must use << >> too.
+  eleventyConfig.setLiquidOptions({ outputDelimiterLeft: "<<", outputDelimiterRight: ">>" });
   eleventyConfig.addPlugin(cacheBust, { mode });
 }
 

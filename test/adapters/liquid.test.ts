@@ -152,6 +152,12 @@ describe("registerLiquid", () => {
     });
   }
 
+  it("is escaped once when | escape_once follows the filter", () => {
+    const { liquid } = setup({});
+    const html = liquid.parseAndRenderSync(`<a href="{{ url | cache_bust | escape_once }}">t</a>`, { url: `/css/site.css?x="1"&y` });
+    expect(attribute(html, "a", "href")).toBe(`/css/site.css?x="1"&y&v=${sha(CSS)}`);
+  });
+
   it("is escaped once, not twice, when outputEscape is set and another filter follows", () => {
     const { liquid } = setup({ outputEscape: "escape" });
     const html = liquid.parseAndRenderSync(`<a href="{{ "/css/site.css?x=1" | cache_bust | append: "#top" }}">t</a>`);

@@ -100,7 +100,12 @@ describe("stylesheets in Eleventy", () => {
       "src/index.njk": `{{ '/css/site.css' | cache_bust }}`,
       "_site/css/site.css": "h1 {}\n",
     });
-    const error = await rejection(build(dir, (c) => c.addPlugin(cacheBust)));
+    const error = await rejection(
+      build(dir, (c) => {
+        copies(c);
+        c.addPlugin(cacheBust);
+      }),
+    );
     expect([cacheBustCause(error)?.code, cacheBustCause(error)?.file]).toEqual(["MISSING_FILE", join(dir, "src/img/nope.png")]);
   });
 

@@ -15,7 +15,11 @@ const pages = (n: number) =>
 describe("building the same site again in one process", () => {
   test("a changed asset gets its new hash on the next build", async () => {
     const dir = site({ "src/css/site.css": CSS, "src/index.njk": `{{ '/css/site.css' | cache_bust }}` });
-    const elev = eleventy(dir, (c) => c.addPlugin(cacheBust));
+    const elev = eleventy(dir, (c) => {
+      c.addPassthroughCopy("src/css");
+      c.addPassthroughCopy("src/app.js");
+      c.addPlugin(cacheBust);
+    });
     await elev.write();
     const first = page(dir, "index.html");
     fs.writeFileSync(join(dir, "src/css/site.css"), CSS2);
@@ -25,7 +29,11 @@ describe("building the same site again in one process", () => {
 
   test("an unchanged asset keeps its hash while another one changes", async () => {
     const dir = site({ "src/css/site.css": CSS, "src/app.js": JS, "src/index.njk": `{{ '/css/site.css' | cache_bust }} {{ '/app.js' | cache_bust }}` });
-    const elev = eleventy(dir, (c) => c.addPlugin(cacheBust));
+    const elev = eleventy(dir, (c) => {
+      c.addPassthroughCopy("src/css");
+      c.addPassthroughCopy("src/app.js");
+      c.addPlugin(cacheBust);
+    });
     await elev.write();
     fs.writeFileSync(join(dir, "src/css/site.css"), CSS2);
     await elev.write();

@@ -25,9 +25,12 @@ describe("where the Eleventy plugin finds a URL's file", () => {
     expect(page(dir, "index.html")).toBe(`/app.js?v=${sha(JS)}`);
   });
 
-  test("a file in the input directory is found without any passthrough copy", async () => {
+  test("a file in the input directory is found through the passthrough copy that publishes it", async () => {
     const dir = site({ "src/css/site.css": CSS, "src/index.njk": `{{ '/css/site.css' | cache_bust }}` });
-    await build(dir, (c) => c.addPlugin(cacheBust));
+    await build(dir, (c) => {
+      c.addPassthroughCopy("src/css");
+      c.addPlugin(cacheBust);
+    });
     expect(page(dir, "index.html")).toBe(`/css/site.css?v=${sha(CSS)}`);
   });
 
@@ -48,13 +51,23 @@ describe("where the Eleventy plugin finds a URL's file", () => {
 
   test("a page-relative URL resolves against page.url and stays relative", async () => {
     const dir = site({ "src/css/site.css": CSS, "src/blog/post.njk": `{{ '../../css/site.css' | cache_bust }}` });
-    await build(dir, (c) => c.addPlugin(cacheBust));
+    await build(dir, (c) => {
+      c.addPassthroughCopy("src/css");
+      c.addPlugin(cacheBust);
+    });
     expect(page(dir, "blog/post/index.html")).toBe(`../../css/site.css?v=${sha(CSS)}`);
   });
 
   test("a URL carrying the pathPrefix from the url filter keeps it", async () => {
     const dir = site({ "src/css/site.css": CSS, "src/index.njk": `{{ '/css/site.css' | url | cache_bust }}` });
-    await build(dir, (c) => c.addPlugin(cacheBust), { pathPrefix: "/docs/" });
+    await build(
+      dir,
+      (c) => {
+        c.addPassthroughCopy("src/css");
+        c.addPlugin(cacheBust);
+      },
+      { pathPrefix: "/docs/" },
+    );
     expect(page(dir, "index.html")).toBe(`/docs/css/site.css?v=${sha(CSS)}`);
   });
 
@@ -100,14 +113,17 @@ describe("a URL whose file is missing", () => {
 
 describe("filter arguments", () => {
   test("an argument the filter does not take fails instead of being ignored", async () => {
-    const dir = site({ "src/css/site.css": CSS, "src/index.njk": `{{ '/css/site.css' | cache_bust(param="h") }}` });
+    const dir = site({ "src/css/site.css": CSS, "src/index.njk": `{{ '/css/site.css' | cache_bust(colour="h") }}` });
     const error = await rejection(build(dir, (c) => c.addPlugin(cacheBust)));
     expect(cacheBustCause(error)?.code).toBe("BAD_ARGUMENT");
   });
 
   test("integrity takes another algorithm as its argument", async () => {
     const dir = site({ "src/app.js": JS, "src/index.njk": `{{ '/app.js' | integrity('sha512') }}` });
-    await build(dir, (c) => c.addPlugin(cacheBust));
+    await build(dir, (c) => {
+      c.addPassthroughCopy("src/app.js");
+      c.addPlugin(cacheBust);
+    });
     const { createHash } = await import("node:crypto");
     expect(page(dir, "index.html")).toBe(`sha512-${createHash("sha512").update(JS).digest("base64")}`);
   });

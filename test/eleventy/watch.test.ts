@@ -162,12 +162,81 @@ export const config = { dir: { input: "src", output: "_site" } };
     expect([response.status, text, busted]).toEqual([200, `h1 { background: url(../img/logo.png?v=${sha("png\n")}) }\n`, `/css/site.css?v=${sha(text)}`]);
   });
 
+  test("--serve with passthrough copies served from source gives an edited stylesheet its new hash in the page and at its URL", async () => {
+    const dir = site({
+      "public/img/logo.png": "png\n",
+      "public/css/site.css": `h1 { background: url(../img/logo.png) }\n`,
+      "src/index.njk": `<link href="{{ '/css/site.css' | cache_bust }}">`,
+      "eleventy.config.mjs": `import cacheBust from ${JSON.stringify(pathToFileURL(pluginEsm).href)};
+export default function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy({ public: "/" });
+  eleventyConfig.setServerPassthroughCopyBehavior("passthrough");
+  eleventyConfig.addPlugin(cacheBust);
+}
+export const config = { dir: { input: "src", output: "_site" } };
+`,
+    });
+    const { base, log } = await startServer(dir);
+    const html = join(dir, "_site/index.html");
+    await until("the build", () => read(html).includes("?v="), 30_000, log);
+    const EDITED = `h1 { color: red; background: url(../img/logo.png) }\n`;
+    const rewritten = EDITED.replace("logo.png", `logo.png?v=${sha("png\n")}`);
+    const edit = () => fs.writeFileSync(join(dir, "public/css/site.css"), EDITED);
+    edit();
+    let edited = Date.now();
+    await until("the page to name the edited stylesheet", () => {
+      if (read(html).includes(sha(rewritten))) return true;
+      if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
+      return false;
+    }, 30_000, log);
+    const response = await fetch(new URL(`/css/site.css?v=${sha(rewritten)}`, base));
+    expect([response.status, await response.text()]).toEqual([200, rewritten]);
+  });
+
+  test("--serve in path mode with passthrough copies served from source gives an edited image a new URL that serves its new bytes", async () => {
+    const dir = site({
+      "public/img/logo.png": "png\n",
+      "src/index.njk": `<img src="{{ '/img/logo.png' | cache_bust }}">`,
+      "eleventy.config.mjs": `import cacheBust from ${JSON.stringify(pathToFileURL(pluginEsm).href)};
+export default function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy({ public: "/" });
+  eleventyConfig.setServerPassthroughCopyBehavior("passthrough");
+  eleventyConfig.addPlugin(cacheBust, { mode: "path" });
+}
+export const config = { dir: { input: "src", output: "_site" } };
+`,
+    });
+    const { base, log } = await startServer(dir);
+    const html = join(dir, "_site/index.html");
+    await until("the build", () => read(html).includes(sha("png\n")), 30_000, log);
+    const edit = () => fs.writeFileSync(join(dir, "public/img/logo.png"), "png, edited\n");
+    edit();
+    let edited = Date.now();
+    const url = `/img/logo.${sha("png, edited\n")}.png`;
+    await until("the page to name the edited image", () => {
+      if (read(html).includes(url)) return true;
+      if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
+      return false;
+    }, 30_000, log);
+    const response = await fetch(new URL(url, base));
+    expect([response.status, await response.text()]).toEqual([200, "png, edited\n"]);
+  });
+
+  test("--serve names the template in a missing: warn message", async () => {
+    const dir = esmProject();
+    fs.writeFileSync(join(dir, "src/index.njk"), `<link href="{{ '/css/nope.css' | cache_bust }}">`);
+    const { log } = await startServer(dir);
+    await until("the warning", () => /nope\.css/.test(log()), 30_000, log);
+    expect(log()).toMatch(/nope\.css.*in template \.\/src\/index\.njk/);
+  });
+
   test("a CommonJS config can require the plugin", () => {
     const dir = site({
       "src/css/site.css": CSS,
       "src/index.njk": `{{ '/css/site.css' | cache_bust }}`,
       "eleventy.config.cjs": `const cacheBust = require(${JSON.stringify(pluginCjs)});
 module.exports = function (eleventyConfig) {
+  eleventyConfig.addPassthroughCopy("src/css");
   eleventyConfig.addPlugin(cacheBust);
   return { dir: { input: "src", output: "_site" } };
 };
