@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { applyEdits } from "../css/edits.js";
-import { emitFiles, writeFileAtomic } from "../core/emit.js";
-import { CacheBustError, type CacheBustErrorCode, isCacheBustError } from "../core/errors.js";
+import { emitFiles } from "../core/emit.js";
+import { CacheBustError, isCacheBustError } from "../core/errors.js";
+import { isInside, writeInside } from "../core/gate.js";
 import { formatManifest } from "../core/manifest.js";
 import type { Plan } from "./plan.js";
 import type { Progress } from "./progress.js";
@@ -12,9 +13,6 @@ import { changedSince } from "./verify.js";
 
 const fsp = fs.promises;
 
-/** Codes that say a file's bytes are no longer those it was hashed from. */
-const CHANGED = new Set(["FILE_CHANGED", "FILE_CHANGING"]);
-
 /** What the writer is told as it goes. */
 interface Writing {
   plan: Plan;
@@ -22,9 +20,6 @@ interface Writing {
   progress: Progress;
   signal: AbortSignal | undefined;
 }
-
-/** A refused write; `OUTSIDE_OUTPUT` is the write gate's code (the core's union may not list it yet). */
-const outside = (message: string, file: string) => new CacheBustError("OUTSIDE_OUTPUT" as CacheBustErrorCode, message, { file });
 
 const relTo = (dir: string) => (file: string) => relative(dir, file).split(sep).join("/");
 
@@ -35,41 +30,34 @@ function failure(file: string, error: unknown): WriteFailure {
 }
 
 /**
- * Writes `bytes` to `dest` atomically, refusing (`OUTSIDE_OUTPUT`) a destination whose real
- * location leaves `dir`: a directory swapped for a symbolic link since planning, or a link
- * in the file's place, never redirects a write.
+ * Writes a file of the site through the write gate: atomically, and never to a destination
+ * whose real location leaves `dir` (a directory swapped for a symbolic link since planning).
  */
-async function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number): Promise<boolean> {
-  const st = await fsp.lstat(dest).catch(() => undefined);
-  const parent = await fsp.realpath(dirname(dest)).catch(() => undefined);
-  if ((st && !st.isFile()) || parent === undefined || (parent !== dir && !parent.startsWith(dir + sep))) {
-    throw outside(`cache-id: not writing ${dest}: its real location is not a regular file inside ${dir}`, dest);
-  }
-  return writeFileAtomic(dest, bytes, mode === undefined ? {} : { mode });
+function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number): Promise<boolean> {
+  return writeInside(dir, relative(dir, dest), bytes, mode === undefined ? {} : { mode });
 }
 
 /** Reads a page or stylesheet to rewrite, refusing one that is no longer a regular file inside the site. */
 async function readInsideSite(dir: string, file: string) {
   const parent = await fsp.realpath(dirname(file));
   const st = await fsp.lstat(file);
-  if (!st.isFile() || (parent !== dir && !parent.startsWith(dir + sep))) {
-    throw outside(`cache-id: not rewriting ${file}: it is no longer a regular file inside ${dir}`, file);
+  if (!st.isFile() || !isInside(parent, dir)) {
+    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer a regular file inside ${dir}`, { file });
   }
   return readText(file);
 }
 
-/** Writes the fingerprinted copies (path mode); returns the files that changed after they were hashed. */
-async function writeCopies(w: Writing): Promise<string[]> {
+/**
+ * Writes the fingerprinted copies (path mode). A copy not made (its file changed after it was
+ * hashed, is gone, or is a link out of the site) is a failure: pages would name a missing file.
+ */
+async function writeCopies(w: Writing): Promise<void> {
   const { plan, summary, progress, signal } = w;
-  const changed: string[] = [];
+  const rel = relTo(plan.dir);
   progress.phase("copies", plan.entries.length);
   // Copies go where their URL path says, less the `--base` the site is served under.
   const copies = plan.entries.map((e) => ({ ...e, fingerprinted: e.fingerprinted.slice(plan.base.length - 1) }));
-  const warn = (error: CacheBustError) => {
-    // emit reports a changed file as MISSING_FILE with the file, until the core has FILE_CHANGED.
-    if (CHANGED.has(error.code) || (error.code === "MISSING_FILE" && error.file !== undefined)) changed.push(error.file as string);
-    else summary.warnings.push(error.message);
-  };
+  const warn = (error: CacheBustError) => summary.writeFailures.push(failure(rel(error.file ?? plan.dir), error));
   try {
     await emitFiles(copies, plan.dir, plan.buster.options, warn, {
       signal,
@@ -80,9 +68,8 @@ async function writeCopies(w: Writing): Promise<string[]> {
       },
     });
   } catch (error) {
-    summary.writeFailures.push(failure(relTo(plan.dir)(isCacheBustError(error) && error.file ? error.file : plan.dir), error));
+    summary.writeFailures.push(failure(rel(isCacheBustError(error) && error.file ? error.file : plan.dir), error));
   }
-  return changed;
 }
 
 /** Rewrites one planned file if it still holds what the plan was made from; records the outcome. */
@@ -127,9 +114,8 @@ export async function writeChanges(w: Writing): Promise<void> {
     summary.leftoversRemoved++;
   }
   const options = plan.buster.options;
-  const changed = options.mode === "path" ? await writeCopies(w) : [];
-  changed.push(...(await changedSince(plan.entries.filter((e) => options.mode === "query" || e.content), plan.stylesheetSources, options)));
-  reportChanged(w, changed);
+  if (options.mode === "path") await writeCopies(w);
+  reportChanged(w, await changedSince(plan.entries.filter((e) => options.mode === "query" || e.content), plan.stylesheetSources, options));
   w.progress.phase("writing", plan.stylesheets.length + plan.pages.length);
   if (summary.writeFailures.length === 0) {
     for (const sheet of plan.stylesheets) {
@@ -154,9 +140,7 @@ export async function writeChanges(w: Writing): Promise<void> {
 async function writeManifestFile(w: Writing): Promise<void> {
   const file = w.summary.manifest as string;
   try {
-    await fsp.mkdir(dirname(file), { recursive: true });
-    const dir = await fsp.realpath(dirname(file));
-    w.summary.manifestChanged = await writeInsideSite(dir, join(dir, file.slice(dirname(file).length + 1)), Buffer.from(formatManifest(w.plan.entries)));
+    w.summary.manifestChanged = await writeInside(dirname(file), basename(file), formatManifest(w.plan.entries));
   } catch (error) {
     w.summary.writeFailures.push(failure(file, error));
   }
