@@ -29,6 +29,7 @@ export interface EleventyConfigLike {
   serverPassthroughCopyBehavior?: string;
   addWatchTarget?(target: string): void;
   setServerOptions?(options: { middleware?: unknown[] }): void;
+  addTransform?(name: string, callback: (this: any, content: unknown, outputPath?: unknown) => unknown): unknown;
   htmlTransformer?: {
     addUrlTransform(extensions: string, callback: (this: any, url: string, context?: unknown) => string, options?: { priority?: number; name?: string }): void;
   };
@@ -212,11 +213,11 @@ function addAuto(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pl
   eleventyConfig.on("eleventy.contentMap", (map: { urlToInputPath?: Record<string, unknown> } | undefined) => {
     pages = pageUrlSet(Object.keys(map?.urlToInputPath ?? {}));
   });
-  eleventyConfig.htmlTransformer.addUrlTransform(
-    "html",
+  // A transform over the whole page (the HTML reader the CLI uses), after Eleventy's own
+  // URL transforms: a URL HtmlBasePlugin prefixed is looked up without the prefix.
+  eleventyConfig.addTransform?.(
+    "cache-id-auto",
     autoBustTransform({ lookup: state.lookup, pages: () => pages, pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix) }),
-    // Before HtmlBasePlugin (-2), which adds the pathPrefix, and after HtmlRelativeCopy (-1).
-    { priority: -1.5, name: "cache-id-auto" },
   );
 }
 

@@ -1,5 +1,7 @@
-import { isCacheBustError } from "../../src/index.js";
-import { decodeAttribute, encodeAttribute } from "./html.js";
+import { isCacheBustError, splitUrl } from "../../src/index.js";
+import { basePath } from "../../src/html/base.js";
+import { rewriteHtml } from "../../src/html/rewrite.js";
+import { isPageLink } from "../../src/html/rules.js";
 import type { LayeredLookup } from "./lookup.js";
 import { isPageUrl } from "./pages.js";
 
@@ -10,25 +12,49 @@ export interface AutoState {
   pathPrefix(): string;
 }
 
-/**
- * The callback for `eleventyConfig.htmlTransformer.addUrlTransform` behind `auto: true`. It
- * gets one URL at a time (each `srcset` candidate alone), as raw attribute text with its
- * character references, and returns the text to write back. Only URLs that name an existing
- * regular file that is not a page are busted; everything else comes back as given, silently.
- */
-export function autoBustTransform(state: AutoState) {
-  return function autoBust(this: { page?: { url?: unknown }; url?: unknown } | undefined, raw: string): string {
-    if (typeof raw !== "string") return raw;
-    const decoded = decodeAttribute(raw);
-    if (decoded === undefined) return raw;
-    const from = typeof this?.page?.url === "string" ? this.page.url : typeof this?.url === "string" ? this.url : undefined;
-    if (isPageUrl(decoded, from, state.pages(), state.pathPrefix())) return raw;
+/** What Eleventy gives a transform as `this`. */
+interface TransformThis {
+  page?: { url?: unknown };
+  url?: unknown;
+  outputPath?: unknown;
+}
+
+/** Busts one URL of a page, or `undefined` to leave it: page links, directories, missing and external URLs. */
+function bustFrom(state: AutoState, from: string) {
+  return (url: string): string | undefined => {
+    const parts = splitUrl(url);
+    if (!parts || isPageLink(parts.path) || isPageUrl(url, from, state.pages(), state.pathPrefix())) return undefined;
     try {
-      return encodeAttribute(raw, decoded, state.lookup().url(decoded, from, "ignore"));
+      return state.lookup().url(url, from, "ignore");
     } catch (error) {
       // Directories, URLs outside the site, malformed URLs: left alone, silently.
-      if (isCacheBustError(error)) return raw;
+      if (isCacheBustError(error)) return undefined;
       throw error;
     }
+  };
+}
+
+/**
+ * The Eleventy transform behind `auto: true` (`eleventyConfig.addTransform`): rewrites an
+ * HTML page's resource URLs with the same reader and attribute rules as the CLI (`src`,
+ * `srcset`, `poster`, `<link>` assets, lazy-load attributes, `url()` in `style=""` and
+ * `<style>`); page links never. Only URLs that name an existing regular file that is not a
+ * page are busted; everything else stays as written, byte for byte, silently.
+ */
+export function autoBustTransform(state: AutoState) {
+  return function autoBust(this: TransformThis | undefined, content: unknown, outputPath?: unknown): unknown {
+    const output = outputPath ?? this?.outputPath;
+    if (typeof content !== "string" || typeof output !== "string" || !/\.html?$/i.test(output)) return content;
+    const pageUrl = typeof this?.page?.url === "string" ? this.page.url : typeof this?.url === "string" ? this.url : "/";
+    const out = rewriteHtml(content, {
+      bustFor: (href) => {
+        const from = basePath(pageUrl, href);
+        if (from === null) return () => undefined;
+        return bustFrom(state, from);
+      },
+      // A `<style>` the CSS reader cannot parse is left as written, like any other URL it cannot bust.
+      onCssError: () => {},
+    });
+    return out ?? content;
   };
 }

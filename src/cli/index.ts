@@ -34,13 +34,17 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  watchParent(() => stop("SIGTERM"));
+  // Output to a parent that is gone fails with EPIPE: nothing is left to tell.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
   const showProgress = options.progress ?? process.stderr.isTTY === true;
   const progress = showProgress ? streamProgress(process.stderr) : silentProgress;
   try {
     const summary = await runCli(options, { progress, signal: controller.signal });
     process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, options));
     if (exitCode !== 0) return exitCode;
-    return summary.refused ? 1 : 0;
+    return summary.refused || summary.writeFailures.length > 0 ? 1 : 0;
   } catch (error) {
     progress.end();
     if (error instanceof UsageError) {
@@ -50,6 +54,21 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cache-id: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * Calls `onGone` once the process that started this one exits: a CI timeout often signals
+ * only `npx` (or a shell), which does not pass the signal on, and the run must stop too.
+ */
+function watchParent(onGone: () => void): void {
+  const parent = process.ppid;
+  if (parent <= 1) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, 250);
+  timer.unref();
 }
 
 /** The package's version, read next to the running script (dist/cli.js -> package.json). */

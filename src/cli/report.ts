@@ -1,4 +1,4 @@
-import type { Summary } from "./run.js";
+import type { Summary } from "./summary.js";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -25,6 +25,10 @@ export function formatSummary(s: Summary, options: { verbose: boolean }): string
   }
   if (s.leftoversRemoved > 0) lines.push(`  removed ${plural(s.leftoversRemoved, "temporary file")} left by an interrupted run`);
   if (s.interrupted) lines.push("  interrupted: stopped between two files; run again to finish");
+  if (s.writeFailures.length > 0) {
+    lines.push(`  ${plural(s.writeFailures.length, "file")} could not be written:`);
+    for (const f of s.writeFailures) lines.push(`    ${f.file}  ${f.code}: ${f.message.replace(/^cache-id: /, "")}`);
+  }
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   if (s.problems.length > 0) {
     lines.push(`  ${plural(s.problems.length, "reference")} could not be busted (left as written):`);

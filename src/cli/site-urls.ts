@@ -18,27 +18,6 @@ export function underBase(path: string, from: string, base: string, url: string)
   }
 }
 
-/** Whether a URL path names a page or a directory, which are links, never busted. */
-export function isPageLink(path: string): boolean {
-  return path === "" || path.endsWith("/") || /\.x?html?$/i.test(path) || /(^|\/)\.\.?$/.test(path);
-}
-
-const ORIGIN = "http://cache-id.invalid";
-
-/**
- * The URL path relative URLs of a page resolve against, or `null` for a `<base>` on another
- * site (`origin`, when given, is the site's own).
- */
-export function basePath(pageUrl: string, href: string | undefined, origin?: string): string | null {
-  if (href === undefined || href.trim() === "") return pageUrl;
-  try {
-    const url = new URL(href.trim(), ORIGIN + pageUrl);
-    return url.origin === ORIGIN || url.origin === origin ? url.pathname : null;
-  } catch {
-    return pageUrl;
-  }
-}
-
 const AUTHORITY = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?\/\/[^/?#\\]*/;
 
 /**

@@ -1,6 +1,7 @@
 import * as fsp from "node:fs/promises";
 import { join } from "node:path";
 import { TEMP_FILE } from "../core/emit.js";
+import { byCodeUnit } from "./order.js";
 
 /** The files of a site the CLI reads or cleans up, as paths relative to the site's directory. */
 export interface SiteFiles {
@@ -35,7 +36,6 @@ export async function walkSite(dir: string): Promise<SiteFiles> {
     }
   };
   await visit("");
-  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   out.html.sort(byCodeUnit);
   out.css.sort(byCodeUnit);
   return out;

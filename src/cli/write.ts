@@ -1,58 +1,65 @@
-import * as fsp from "node:fs/promises";
-import { join, relative, sep } from "node:path";
-import { applyEdits, type Edit } from "../css/edits.js";
-import { emitFiles, writeFileAtomic } from "../core/emit.js";
-import { writeManifest } from "../core/manifest.js";
-import type { BustedFile, BustMode, CacheBuster } from "../core/types.js";
+import * as fs from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { applyEdits } from "../css/edits.js";
+import { emitFiles } from "../core/emit.js";
+import { CacheBustError, isCacheBustError } from "../core/errors.js";
+import { isInside, writeInside } from "../core/gate.js";
+import { formatManifest } from "../core/manifest.js";
+import type { Plan } from "./plan.js";
 import type { Progress } from "./progress.js";
-import type { Summary } from "./run.js";
+import type { Summary, WriteFailure } from "./summary.js";
 import { readText } from "./text.js";
+import { changedSince } from "./verify.js";
 
-/** A page to rewrite: the digest of the bytes it was planned from, and the edits. */
-export interface PlannedPage {
-  path: string;
-  /** Only the digest is kept, not the text: a large site's pages need not fit in memory. */
-  digest: string;
-  edits: Edit[];
+const fsp = fs.promises;
+
+/** What the writer is told as it goes. */
+interface Writing {
+  plan: Plan;
+  summary: Summary;
+  progress: Progress;
+  signal: AbortSignal | undefined;
 }
 
-/** Everything the plan decided to write. */
-export interface Plan {
-  /** The site directory (absolute, real). */
-  dir: string;
-  /** URL path the site is served under, decoded, ending in `/`. */
-  base: string;
-  mode: BustMode;
-  buster: CacheBuster;
-  /** Every file hashed: the manifest, and the copies in path mode. */
-  entries: BustedFile[];
-  /** Stylesheets rewritten in place. */
-  stylesheets: BustedFile[];
-  /** Digest of the text each stylesheet's rewrite was made from, by absolute file. */
-  stylesheetSources: Map<string, string>;
-  pages: PlannedPage[];
-  /** Temporary files of an interrupted earlier run, relative to `dir`. */
-  leftovers: string[];
+const relTo = (dir: string) => (file: string) => relative(dir, file).split(sep).join("/");
+
+/** A failure record for an error while writing `file`. */
+function failure(file: string, error: unknown): WriteFailure {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return { file, code: typeof code === "string" ? code : "WRITE_ERROR", message: error instanceof Error ? error.message : String(error) };
 }
 
 /**
- * Writes a plan: fingerprinted copies, then stylesheets, then pages, then the manifest, so
- * that every URL written names a file that is already there. Each file is replaced
- * atomically and only if it still holds what the plan was made from; stops between files
- * once `signal` is aborted. Records what it did in `summary`.
+ * Writes a file of the site through the write gate: atomically, and never to a destination
+ * whose real location leaves `dir` (a directory swapped for a symbolic link since planning).
  */
-export async function writeChanges(plan: Plan, summary: Summary, progress: Progress, signal: AbortSignal | undefined): Promise<void> {
-  const { dir, base, entries, stylesheets, pages } = plan;
-  const rel = (file: string) => relative(dir, file).split(sep).join("/");
-  for (const leftover of plan.leftovers) {
-    await fsp.rm(join(dir, leftover), { force: true });
-    summary.leftoversRemoved++;
+function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number): Promise<boolean> {
+  return writeInside(dir, relative(dir, dest), bytes, mode === undefined ? {} : { mode });
+}
+
+/** Reads a page or stylesheet to rewrite, refusing one that is no longer a regular file inside the site. */
+async function readInsideSite(dir: string, file: string) {
+  const parent = await fsp.realpath(dirname(file));
+  const st = await fsp.lstat(file);
+  if (!st.isFile() || !isInside(parent, dir)) {
+    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer a regular file inside ${dir}`, { file });
   }
-  if (plan.mode === "path") {
-    progress.phase("copies", entries.length);
-    // Copies go where their URL path says, less the `--base` the site is served under.
-    const copies = entries.map((e) => ({ ...e, fingerprinted: e.fingerprinted.slice(base.length - 1) }));
-    await emitFiles(copies, dir, plan.buster.options, (w) => summary.warnings.push(w.message), {
+  return readText(file);
+}
+
+/**
+ * Writes the fingerprinted copies (path mode). A copy not made (its file changed after it was
+ * hashed, is gone, or is a link out of the site) is a failure: pages would name a missing file.
+ */
+async function writeCopies(w: Writing): Promise<void> {
+  const { plan, summary, progress, signal } = w;
+  const rel = relTo(plan.dir);
+  progress.phase("copies", plan.entries.length);
+  // Copies go where their URL path says, less the `--base` the site is served under.
+  const copies = plan.entries.map((e) => ({ ...e, fingerprinted: e.fingerprinted.slice(plan.base.length - 1) }));
+  const warn = (error: CacheBustError) => summary.writeFailures.push(failure(rel(error.file ?? plan.dir), error));
+  try {
+    await emitFiles(copies, plan.dir, plan.buster.options, warn, {
       signal,
       onCopy: (_path, written) => {
         if (written) summary.copiesWritten++;
@@ -60,29 +67,81 @@ export async function writeChanges(plan: Plan, summary: Summary, progress: Progr
         progress.tick();
       },
     });
+  } catch (error) {
+    summary.writeFailures.push(failure(rel(isCacheBustError(error) && error.file ? error.file : plan.dir), error));
   }
-  progress.phase("writing", stylesheets.length + pages.length);
-  for (const sheet of stylesheets) {
-    if (signal?.aborted) break;
-    const now = await readText(sheet.file);
-    if (now.digest !== plan.stylesheetSources.get(sheet.file)) {
-      summary.warnings.push(`${rel(sheet.file)} changed during the run; left as it is`);
-    } else {
-      await writeFileAtomic(sheet.file, sheet.content as Buffer, { mode: now.mode });
+}
+
+/** Rewrites one planned file if it still holds what the plan was made from; records the outcome. */
+async function rewriteOne(w: Writing, abs: string, digest: string | undefined, make: (text: string, encoding: BufferEncoding) => Buffer): Promise<boolean> {
+  const rel = relTo(w.plan.dir)(abs);
+  try {
+    const now = await readInsideSite(w.plan.dir, abs);
+    if (now.digest !== digest) {
+      w.summary.writeFailures.push({ file: rel, code: "FILE_CHANGED", message: `${rel} changed during the run; left as it is` });
+      return false;
     }
-    progress.tick();
+    await writeInsideSite(w.plan.dir, abs, make(now.text, now.encoding), now.mode);
+    w.summary.filesChanged.push(rel);
+    return true;
+  } catch (error) {
+    w.summary.writeFailures.push(failure(rel, error));
+    return false;
+  } finally {
+    w.progress.tick();
   }
-  for (const page of pages) {
-    if (signal?.aborted) break;
-    const abs = join(dir, page.path);
-    const now = await readText(abs);
-    if (now.digest !== page.digest) {
-      summary.warnings.push(`${page.path} changed during the run; left as it is`);
-    } else {
-      await writeFileAtomic(abs, Buffer.from(applyEdits(now.text, page.edits), now.encoding), { mode: now.mode });
+}
+
+/** Reports files whose bytes changed after they were hashed: no page may name them with the old hash. */
+function reportChanged(w: Writing, files: readonly string[]): void {
+  const rel = relTo(w.plan.dir);
+  for (const file of files) {
+    w.summary.writeFailures.push({ file: rel(file), code: "FILE_CHANGED", message: `${rel(file)} changed after it was hashed; run again to bust it with its new hash` });
+  }
+}
+
+/**
+ * Writes a plan: fingerprinted copies, then stylesheets, then pages, then the manifest, so
+ * that every URL written names a file that is already there with the bytes it was hashed
+ * from. Files that changed during the run, and writes that fail, are recorded in
+ * `summary.writeFailures`; pages are written only when every file they may name is in place.
+ * Stops between files once `signal` is aborted.
+ */
+export async function writeChanges(w: Writing): Promise<void> {
+  const { plan, summary, signal } = w;
+  for (const leftover of plan.leftovers) {
+    await fsp.rm(join(plan.dir, leftover), { force: true });
+    summary.leftoversRemoved++;
+  }
+  const options = plan.buster.options;
+  if (options.mode === "path") await writeCopies(w);
+  reportChanged(w, await changedSince(plan.entries.filter((e) => options.mode === "query" || e.content), plan.stylesheetSources, options));
+  w.progress.phase("writing", plan.stylesheets.length + plan.pages.length);
+  if (summary.writeFailures.length === 0) {
+    for (const sheet of plan.stylesheets) {
+      if (signal?.aborted) break;
+      await rewriteOne(w, sheet.file, plan.stylesheetSources.get(sheet.file), () => sheet.content as Buffer);
     }
-    progress.tick();
+  }
+  // A page may name any of the files above: with one of them missing or changed, none is written.
+  if (summary.writeFailures.length === 0) {
+    for (const page of plan.pages) {
+      if (signal?.aborted) break;
+      await rewriteOne(w, join(plan.dir, page.path), page.digest, (text, encoding) => Buffer.from(applyEdits(text, page.edits), encoding));
+    }
+    // Changed while the pages were written: those pages may now name stale bytes; say so.
+    if (options.mode === "query") reportChanged(w, await changedSince(plan.entries, plan.stylesheetSources, options));
   }
   summary.interrupted = signal?.aborted ?? false;
-  if (summary.manifest !== undefined && !summary.interrupted) summary.manifestChanged = await writeManifest(summary.manifest, entries);
+  if (summary.manifest !== undefined && !summary.interrupted && summary.writeFailures.length === 0) await writeManifestFile(w);
+}
+
+/** Writes `--manifest`, through the same checks as every other write. */
+async function writeManifestFile(w: Writing): Promise<void> {
+  const file = w.summary.manifest as string;
+  try {
+    w.summary.manifestChanged = await writeInside(dirname(file), basename(file), formatManifest(w.plan.entries));
+  } catch (error) {
+    w.summary.writeFailures.push(failure(file, error));
+  }
 }

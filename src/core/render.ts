@@ -17,11 +17,24 @@ type RenderOptions = Pick<ResolvedOptions, "mode" | "length" | "param">;
 export function render(parts: UrlParts, entry: Entry, param: string, opts: RenderOptions): string {
   if (opts.mode === "query") return joinUrl({ ...parts, query: setQueryParam(parts.query, param, entry.hash) });
   const path = renameLastSegment(parts.path, (segment) => {
-    // `car.<old>.jpg` -> `car.<new>.jpg`: drop the fingerprint the URL already carries.
-    const plain = entry.candidate.unfingerprinted ? (unfingerprintName(segment, opts.length)?.name ?? segment) : segment;
-    return fingerprintName(plain, entry.hash);
+    // `car.<old>.jpg` -> `car.<new>.jpg`: drop the fingerprint the URL already carries. Decided
+    // by this URL, not by the entry's first lookup: one entry serves `car.jpg` and `car.<old>.jpg`.
+    return fingerprintName(carriesFingerprintOf(segment, entry.candidate.urlPath, opts.length) ?? segment, entry.hash);
   });
   return joinUrl({ ...parts, path });
+}
+
+/** The plain name in a written segment (`car.<hash>.jpg` -> `car.jpg`) when it names the file at `urlPath`. */
+function carriesFingerprintOf(segment: string, urlPath: string, length: number): string | undefined {
+  const plain = unfingerprintName(segment, length);
+  if (!plain) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(plain.name);
+  } catch {
+    return undefined;
+  }
+  return urlPath.endsWith(`/${name}`) ? plain.name : undefined;
 }
 
 /** The busted URL of a target for an entry: the last one made, while entry and param are the same. */

@@ -2,8 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** The built CLI (`npx tsup --silent` first), run as users run it. */
-export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+/** The built CLI (`npx tsup --silent` first), run as users run it; `CACHE_ID_CLI` names another build (to check a test fails on old code). */
+export const CLI = process.env.CACHE_ID_CLI ?? fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 
 /** Runs the CLI to completion. */
 export function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {

@@ -59,15 +59,15 @@ describe("auto: true", () => {
   });
 
   test("keeps an escaped query escaped and adds the hash to it", async () => {
-    const dir = project(`<link href="/css/site.css?a=1&amp;b=2">`);
+    const dir = project(`<link rel="stylesheet" href="/css/site.css?a=1&amp;b=2">`);
     await build(dir, auto);
-    expect(page(dir, "index.html")).toBe(`<link href="/css/site.css?a=1&amp;b=2&amp;${v(CSS)}">`);
+    expect(page(dir, "index.html")).toBe(`<link rel="stylesheet" href="/css/site.css?a=1&amp;b=2&amp;${v(CSS)}">`);
   });
 
   test("replaces the hash of an escaped busted URL instead of adding another", async () => {
-    const dir = project(`<link href="/css/site.css?a=1&amp;v=0000000000">`);
+    const dir = project(`<link rel="stylesheet" href="/css/site.css?a=1&amp;v=0000000000">`);
     await build(dir, auto);
-    expect(page(dir, "index.html")).toBe(`<link href="/css/site.css?a=1&amp;${v(CSS)}">`);
+    expect(page(dir, "index.html")).toBe(`<link rel="stylesheet" href="/css/site.css?a=1&amp;${v(CSS)}">`);
   });
 
   test("busts before HtmlBasePlugin adds the pathPrefix", async () => {
@@ -84,5 +84,33 @@ describe("auto: true", () => {
     const dir = project(`<img src="/img/logo.png">`);
     await build(dir, (c) => c.addPlugin(cacheBust));
     expect(page(dir, "index.html")).toBe(`<img src="/img/logo.png">`);
+  });
+});
+
+describe("auto: true, with the CLI's HTML rules", () => {
+  test("leaves a page link to a file alone, as the CLI does", async () => {
+    const html = `<a href="/img/logo.png">logo</a><iframe src="/img/logo.png"></iframe><link rel="canonical" href="/img/logo.png">`;
+    const dir = project(html);
+    await build(dir, auto);
+    expect(page(dir, "index.html")).toBe(html);
+  });
+
+  test("busts url() in a style attribute", async () => {
+    const dir = project(`<div style="background: url(/img/logo.png)"></div>`);
+    await build(dir, auto);
+    expect(page(dir, "index.html")).toBe(`<div style="background: url(/img/logo.png?${v(PNG)})"></div>`);
+  });
+
+  test("busts url() in a <style> element", async () => {
+    const dir = project(`<style>.a { background: url("/img/logo.png") }</style>`);
+    await build(dir, auto);
+    expect(page(dir, "index.html")).toBe(`<style>.a { background: url("/img/logo.png?${v(PNG)}") }</style>`);
+  });
+
+  test("busts lazy-load attributes and leaves a fetch preload alone", async () => {
+    const html = `<img data-src="/img/logo.png" data-srcset="/img/logo.png 2x"><link rel="preload" as="fetch" href="/img/logo.png">`;
+    const dir = project(html);
+    await build(dir, auto);
+    expect(page(dir, "index.html")).toBe(`<img data-src="/img/logo.png?${v(PNG)}" data-srcset="/img/logo.png?${v(PNG)} 2x"><link rel="preload" as="fetch" href="/img/logo.png">`);
   });
 });

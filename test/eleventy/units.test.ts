@@ -1,5 +1,4 @@
 import { describe, expect, test } from "vitest";
-import { decodeAttribute, encodeAttribute } from "../../adapters/eleventy/html.js";
 import { layerPublishes, sourceLayers } from "../../adapters/eleventy/roots.js";
 
 const layout = (passthroughCopies: Record<string, { outputPath: true | string }>, dirs: string[] = []) => ({
@@ -69,27 +68,5 @@ describe("the published source directories searched for a URL", () => {
       { "/x/": "/p/a", "/": "/p/_site" },
       { "/x/": "/p/b", "/": "/p/_site" },
     ]);
-  });
-});
-
-describe("attribute text in HTML output", () => {
-  test("is decoded as a browser reads it", () => {
-    expect(decodeAttribute("/a.css?x=1&amp;y=&#50;&#x33;")).toBe("/a.css?x=1&y=23");
-  });
-
-  test("keeps a bare ampersand literal", () => {
-    expect(decodeAttribute("/a.css?x=1&y=2")).toBe("/a.css?x=1&y=2");
-  });
-
-  test("with a reference the decoder does not know is left alone", () => {
-    expect(decodeAttribute("/a.css?x=&hearts;")).toBeUndefined();
-  });
-
-  test("is written back unchanged when the URL did not change", () => {
-    expect(encodeAttribute("/a.css?x=1&amp;v=1", "/a.css?x=1&v=1", "/a.css?x=1&v=1")).toBe("/a.css?x=1&amp;v=1");
-  });
-
-  test("is escaped when the URL changed", () => {
-    expect(encodeAttribute("/a.css?x=1&amp;y", "/a.css?x=1&y", "/a.css?x=1&y&v=1")).toBe("/a.css?x=1&amp;y&amp;v=1");
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodeWithMap } from "../../src/cli/attribute.js";
-import { rewriteHtml } from "../../src/cli/html.js";
-import { srcsetUrls } from "../../src/cli/srcset.js";
+import { decodeWithMap } from "../../src/html/attribute.js";
+import { rewriteHtml } from "../../src/html/rewrite.js";
+import { srcsetUrls } from "../../src/html/srcset.js";
 
 const tag = (url: string) => `${url}?v=1`;
 const rewrite = (html: string, bust: (url: string) => string | undefined = tag) =>

@@ -3,6 +3,7 @@ import type { DefaultTreeAdapterMap } from "parse5";
 import { type Edit, applyEdits } from "../css/edits.js";
 import { rewriteCss, styleEdits } from "../css/rewrite.js";
 import { rawValue, rewriteValue } from "./attribute.js";
+import { HTML_NS, type Shape, urlAttributes } from "./rules.js";
 import { srcsetUrls } from "./srcset.js";
 
 type Node = DefaultTreeAdapterMap["node"];
@@ -24,52 +25,6 @@ const treeAdapter: typeof defaultTreeAdapter = {
 
 /** Busts one URL found at `offset` in the HTML text: the new URL, or `undefined` to leave it. */
 export type BustUrl = (url: string, offset: number) => string | undefined;
-
-const HTML_NS = "http://www.w3.org/1999/xhtml";
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** Elements whose `src` the browser fetches as part of the page (not `iframe`: a page). */
-const SRC = new Set(["img", "script", "audio", "video", "source", "track", "embed", "input"]);
-const SRCSET = new Set(["img", "source"]);
-const BACKGROUND = new Set(["body", "table", "td", "th"]);
-const SVG_HREF = new Set(["use", "image", "feImage"]);
-/** `<link rel>` values whose target is a resource of the page; others (canonical, alternate...) are links. */
-const LINK_ASSETS = new Set([
-  "stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "fluid-icon",
-  "preload", "modulepreload", "prefetch", "manifest",
-]);
-
-/** How the URLs of one attribute are laid out. */
-type Shape = "url" | "srcset" | "style";
-
-/** The attributes of `el` whose URLs are resources of the page, with their shapes. */
-function attributesOf(el: Element): Array<{ key: string; shape: Shape }> {
-  const out: Array<{ key: string; shape: Shape }> = [];
-  const has = (name: string, prefix?: string) => el.attrs.some((a) => a.name === name && a.prefix === prefix);
-  const add = (name: string, shape: Shape, prefix?: string) => {
-    if (has(name, prefix)) out.push({ key: prefix ? `${prefix}:${name}` : name, shape });
-  };
-  const tag = el.tagName;
-  if (el.namespaceURI === HTML_NS) {
-    if (SRC.has(tag)) add("src", "url");
-    if (SRCSET.has(tag)) add("srcset", "srcset");
-    if (tag === "video") add("poster", "url");
-    if (tag === "object") add("data", "url");
-    if (BACKGROUND.has(tag)) add("background", "url");
-    if (tag === "link") {
-      const rel = el.attrs.find((a) => a.name === "rel")?.value.toLowerCase().split(/[\t\n\f\r ]+/) ?? [];
-      if (rel.some((r) => LINK_ASSETS.has(r))) {
-        add("href", "url");
-        add("imagesrcset", "srcset");
-      }
-    }
-  } else if (el.namespaceURI === SVG_NS && SVG_HREF.has(tag)) {
-    add("href", "url");
-    add("href", "url", "xlink");
-  }
-  add("style", "style");
-  return out;
-}
 
 /** Edits of an attribute's decoded value. */
 function valueEdits(value: string, shape: Shape, bust: (url: string, at: number) => string | undefined): Edit[] {
@@ -161,41 +116,50 @@ export function htmlEdits(html: string, hooks: HtmlHooks): Edit[] {
   const integrity = hooks.integrityFor?.(base);
   const edits: Edit[] = [];
   for (const el of elements(doc)) {
-    const location = el.sourceCodeLocation;
-    if (!location) continue;
-    /** The element's `src`/`href` URL, when it named a file (for `integrity`). */
-    let resolved: string | undefined;
-    for (const { key, shape } of attributesOf(el)) {
-      const at = location.attrs?.[key];
-      const attr = el.attrs.find((a) => (a.prefix ? `${a.prefix}:${a.name}` : a.name) === key);
-      if (!at || !attr) continue;
-      const where = rawValue(html, at.startOffset, key.length, at.endOffset);
-      if (!where) continue;
-      const wanted = valueEdits(attr.value, shape, (url, i) => {
-        const out = bust(url, where.start + i);
-        if (out !== undefined && shape === "url") resolved = url;
-        return out;
-      });
-      const edit = rewriteValue(html, where, attr.value, wanted);
-      if (edit) edits.push(edit);
-      else if (wanted.length > 0) hooks.onUnreadableValue?.(where.start);
-    }
+    if (!el.sourceCodeLocation) continue;
+    const resolved = attributeEdits(html, el, bust, hooks, edits);
     const sri = resolved !== undefined && integrity ? integrityEdit(html, el, resolved, integrity) : undefined;
     if (sri) edits.push(sri);
-    if (el.tagName === "style" && el.namespaceURI === HTML_NS) {
-      const text = el.childNodes[0];
-      const span = text && text.sourceCodeLocation;
-      if (!span) continue;
-      const css = html.slice(span.startOffset, span.endOffset);
-      try {
-        const out = rewriteCss(css, (ref) => bust(ref.url, span.startOffset + ref.offset));
-        if (out !== undefined) edits.push({ start: span.startOffset, end: span.endOffset, insert: out });
-      } catch (error) {
-        hooks.onCssError(error, span.startOffset);
-      }
-    }
+    if (el.tagName === "style" && el.namespaceURI === HTML_NS) styleElementEdit(html, el, bust, hooks, edits);
   }
   return edits;
+}
+
+/**
+ * Pushes the edits of `el`'s URL attributes onto `edits`; returns the element's `src`/`href`
+ * URL when it named a file (for `integrity`).
+ */
+function attributeEdits(html: string, el: Element, bust: BustUrl, hooks: HtmlHooks, edits: Edit[]): string | undefined {
+  let resolved: string | undefined;
+  for (const { key, shape } of urlAttributes(el)) {
+    const at = el.sourceCodeLocation?.attrs?.[key];
+    const attr = el.attrs.find((a) => (a.prefix ? `${a.prefix}:${a.name}` : a.name) === key);
+    if (!at || !attr) continue;
+    const where = rawValue(html, at.startOffset, key.length, at.endOffset);
+    if (!where) continue;
+    const wanted = valueEdits(attr.value, shape, (url, i) => {
+      const out = bust(url, where.start + i);
+      if (out !== undefined && shape === "url") resolved = url;
+      return out;
+    });
+    const edit = rewriteValue(html, where, attr.value, wanted);
+    if (edit) edits.push(edit);
+    else if (wanted.length > 0) hooks.onUnreadableValue?.(where.start);
+  }
+  return resolved;
+}
+
+/** Pushes the edit of a `<style>` element's CSS onto `edits` (none when it cannot be parsed). */
+function styleElementEdit(html: string, el: Element, bust: BustUrl, hooks: HtmlHooks, edits: Edit[]): void {
+  const span = el.childNodes[0]?.sourceCodeLocation;
+  if (!span) return;
+  const css = html.slice(span.startOffset, span.endOffset);
+  try {
+    const out = rewriteCss(css, (ref) => bust(ref.url, span.startOffset + ref.offset));
+    if (out !== undefined) edits.push({ start: span.startOffset, end: span.endOffset, insert: out });
+  } catch (error) {
+    hooks.onCssError(error, span.startOffset);
+  }
 }
 
 /** {@link htmlEdits} applied: the new text, or `undefined` when nothing changed. */

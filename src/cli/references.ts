@@ -1,0 +1,97 @@
+import * as fs from "node:fs";
+import { isCacheBustError } from "../core/errors.js";
+import type { CacheBuster, ContentTransformer, TransformContext } from "../core/types.js";
+import { splitUrl } from "../core/url.js";
+import { isPageLink } from "../html/rules.js";
+import { onOrigin, underBase } from "./site-urls.js";
+import type { Summary } from "./summary.js";
+
+/** Where the site is served: the decoded URL path (ending in `/`) and, with a full `--base`, its origin. */
+export interface SiteLocation {
+  base: string;
+  origin: string | undefined;
+}
+
+/** Counts a reference as found, and as busted to `out` (changed when it differs). */
+function count(summary: Summary, ref: string, out: string | undefined): void {
+  summary.references++;
+  if (out === undefined) return;
+  summary.busted++;
+  if (out !== ref) summary.changed++;
+}
+
+/**
+ * The local path part of a reference that the CLI busts, or `undefined` for one it leaves
+ * alone: external, `data:`, a page link, or a URL outside `--base`.
+ */
+function localPath(ref: string, from: string, site: SiteLocation): string | undefined {
+  const parts = splitUrl(ref);
+  if (!parts || isPageLink(parts.path) || !underBase(parts.path, from, site.base, ref)) return undefined;
+  return parts.path;
+}
+
+/** Whether an error says the URL names a directory: a page link written without its trailing slash. */
+function namesDirectory(error: unknown): boolean {
+  return isCacheBustError(error) && error.code === "NOT_A_FILE" && error.file !== undefined && fs.statSync(error.file, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+/**
+ * Busts one reference of a page, counting it in `summary`: the new URL, `undefined` to leave
+ * it, or the error (`onError`) when it names no usable file.
+ */
+export function bustPageReference(
+  buster: CacheBuster, site: SiteLocation, summary: Summary, url: string, from: string, onError: (error: unknown) => void,
+): string | undefined {
+  const own = onOrigin(url, site.origin);
+  if (own) {
+    const out = bustPageReference(buster, site, summary, own.rest, from, onError);
+    return out === undefined ? undefined : own.prefix + out;
+  }
+  if (localPath(url, from, site) === undefined) return undefined;
+  let out: string;
+  try {
+    out = buster.url(url, { from, missing: "error" });
+  } catch (error) {
+    if (namesDirectory(error)) return undefined;
+    count(summary, url, undefined);
+    onError(error);
+    return undefined;
+  }
+  count(summary, url, out);
+  return out;
+}
+
+/**
+ * Wraps a transformer (stylesheets...) so that the references it busts are counted in
+ * `summary`, those outside `--base` are left alone, and absolute URLs on the site's own origin
+ * are busted too. `onSource` gets the text each rewrite was made from, to check before writing.
+ */
+export function countingTransformer(
+  inner: ContentTransformer, site: SiteLocation, summary: Summary, onSource: (file: string, source: string) => void,
+): ContentTransformer {
+  return {
+    name: inner.name,
+    test: (urlPath, file) => inner.test(urlPath, file),
+    transform(source, ctx) {
+      onSource(ctx.file, source);
+      const bust: TransformContext["bust"] = (ref, o) => {
+        const own = onOrigin(ref, site.origin);
+        if (own) {
+          const out = bust(own.rest, o);
+          return out === own.rest ? ref : own.prefix + out;
+        }
+        const parts = splitUrl(ref);
+        if (parts && !underBase(parts.path, ctx.urlPath, site.base, ref)) return ref;
+        if (!parts || isPageLink(parts.path)) return ctx.bust(ref, o);
+        let out: string | undefined;
+        try {
+          out = ctx.bust(ref, o);
+          return out;
+        } finally {
+          count(summary, ref, out);
+        }
+      };
+      return inner.transform(source, { ...ctx, bust });
+    },
+  };
+}
