@@ -41,6 +41,18 @@ function editsIn(base: number, refs: CssReference[], bust: BustReference, edits:
  * rewriteCss("a{background:url(x.png)}", (r) => r.url + "?v=1") // "a{background:url(x.png?v=1)}"
  */
 export function rewriteCss(source: string, bust: BustReference, file?: string): string | undefined {
+  const edits = cssEdits(source, bust, file);
+  if (edits.length === 0) return undefined;
+  return applyEdits(source, edits);
+}
+
+/**
+ * The edits {@link rewriteCss} applies, with offsets into `source` (a source map is shifted by them).
+ *
+ * @example
+ * cssEdits("a{background:url(x.png)}", (r) => r.url + "?v=1") // [{ start: 17, end: 22, insert: "x.png?v=1" }]
+ */
+export function cssEdits(source: string, bust: BustReference, file?: string): Edit[] {
   const edits: Edit[] = [];
   for (const { kind, start, end } of findStatements(source, file)) {
     const text = source.slice(start, end);
@@ -51,8 +63,7 @@ export function rewriteCss(source: string, bust: BustReference, file?: string): 
       editsIn(start, findReferences(text), bust, edits);
     }
   }
-  if (edits.length === 0) return undefined;
-  return applyEdits(source, edits);
+  return edits;
 }
 
 /**
