@@ -15,6 +15,8 @@ const JS_COMMENT = /\/\/[#@][ \t]*sourceMappingURL=([^\s'"`]+)[ \t]*$/;
 const CSS_COMMENT = /\/\*[#@][ \t]*sourceMappingURL=([^\s*]+)[ \t]*\*\/[ \t]*$/;
 /** The last lines a tool appends to: the comment must be on one of them, after all code. */
 const TAIL_LINES = 4;
+/** How far from the end the comment may start: a data: URL map can be long. */
+const TAIL_CHARS = 16 * 1024 * 1024;
 
 /**
  * The `sourceMappingURL` comment of a script (`//# sourceMappingURL=app.js.map`) or stylesheet
@@ -26,6 +28,8 @@ const TAIL_LINES = 4;
  */
 export function findSourceMapComment(source: string, syntax: Syntax): SourceMapComment | undefined {
   const pattern = syntax === "js" ? JS_COMMENT : CSS_COMMENT;
+  // Most files have no map: look at the tail only, not the whole text.
+  if (!source.includes("sourceMappingURL=", Math.max(0, source.length - TAIL_CHARS))) return undefined;
   let end = source.length;
   for (let n = 0; n < TAIL_LINES && end > 0; n++) {
     const lineStart = Math.max(source.lastIndexOf("\n", end - 1), source.lastIndexOf("\r", end - 1)) + 1;
