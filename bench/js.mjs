@@ -63,10 +63,19 @@ export async function benchJs({ rounds = 15, work, log = () => {} } = {}) {
         rewriteMs.push(timeAll(rewriting, urls));
         hashMs.push(timeAll(plain, urls));
       }
-      log(`js round ${round + 1}/${rounds}: hash ${hashMs.at(-1).toFixed(1)} ms, rewrite ${rewriteMs.at(-1).toFixed(1)} ms`);
+      log(
+        `js round ${round + 1}/${rounds}: hash ${hashMs.at(-1).toFixed(1)} ms, rewrite ${rewriteMs.at(-1).toFixed(1)} ms`,
+      );
     }
     const ratio = pairedRatio(rewriteMs, hashMs);
-    return { files: urls.length, bytes, hashMs: median(hashMs), rewriteMs: median(rewriteMs), ratio: { median: ratio.median, min: ratio.min, max: ratio.max }, target: 1.3 };
+    return {
+      files: urls.length,
+      bytes,
+      hashMs: median(hashMs),
+      rewriteMs: median(rewriteMs),
+      ratio: { median: ratio.median, min: ratio.min, max: ratio.max },
+      target: 1.3,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -89,7 +98,14 @@ export async function bench({ work, plan, quick, log }) {
   return {
     title: `JavaScript modules: rewriting ${result.files} modules`,
     text: jsTable(result),
-    targets: [{ what: "js: rewrite the modules of an unbundled app vs read and hash them", goal: "<= 1.30x", value: result.ratio.median, limit: 1.3 }],
+    targets: [
+      {
+        what: "js: rewrite the modules of an unbundled app vs read and hash them",
+        goal: "<= 1.30x",
+        value: result.ratio.median,
+        limit: 1.3,
+      },
+    ],
     ...result,
   };
 }
@@ -97,6 +113,9 @@ export async function bench({ work, plan, quick, log }) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { values } = parseArgs({ options: { rounds: { type: "string" } } });
   ensureBuilt((m) => console.error(m));
-  const result = await benchJs({ rounds: values.rounds ? Number(values.rounds) : undefined, log: (m) => console.error(m) });
+  const result = await benchJs({
+    rounds: values.rounds ? Number(values.rounds) : undefined,
+    log: (m) => console.error(m),
+  });
   console.log(jsTable(result));
 }

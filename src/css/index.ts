@@ -104,7 +104,8 @@ export function cssTransformer(options: CssTransformerOptions = {}): ContentTran
     name: "css",
     test: (urlPath, file) => test(urlPath, file) || (maps && IS_CSS_MAP.test(urlPath)),
     transform(source, ctx) {
-      if (maps && IS_CSS_MAP.test(ctx.urlPath) && !test(ctx.urlPath, ctx.file)) return rewriteSourceMap(source, ctx, editsOf, warn);
+      if (maps && IS_CSS_MAP.test(ctx.urlPath) && !test(ctx.urlPath, ctx.file))
+        return rewriteSourceMap(source, ctx, editsOf, warn);
       if (!safeToRewrite(source)) return undefined;
       const edits = cssEdits(source, busterFor(source, ctx, onMissing), ctx.file);
       const mapEdit = maps ? sourceMapEdit(source, edits, ctx, "css", warn) : undefined;

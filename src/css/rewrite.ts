@@ -21,7 +21,14 @@ export function replacementFor(ref: CssReference, busted: string | undefined): s
 
 function editsIn(base: number, refs: CssReference[], bust: BustReference, edits: Edit[]): void {
   for (const ref of refs) {
-    const located: LocatedReference = { start: ref.start, end: ref.end, raw: ref.raw, url: ref.url, quote: ref.quote, offset: base + ref.start };
+    const located: LocatedReference = {
+      start: ref.start,
+      end: ref.end,
+      raw: ref.raw,
+      url: ref.url,
+      quote: ref.quote,
+      offset: base + ref.start,
+    };
     const insert = replacementFor(ref, bust(located));
     if (insert !== undefined) edits.push({ start: base + ref.start, end: base + ref.end, insert });
   }

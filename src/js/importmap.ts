@@ -1,4 +1,4 @@
-import type { CacheBuster, ContentTransformer } from "../types.js";
+import type { CacheBuster, ContentTransformer } from "../core/types.js";
 import { applyEdits } from "../css/edits.js";
 import { findModuleReferences } from "./references.js";
 import { pageModules } from "./page.js";
@@ -73,7 +73,12 @@ export function moduleGraph(options: { test?: (urlPath: string, file: string) =>
       return undefined;
     },
   };
-  function importMap(buster: CacheBuster, entries: readonly string[], inline: readonly string[] = [], pageUrl = "/"): ImportMap {
+  function importMap(
+    buster: CacheBuster,
+    entries: readonly string[],
+    inline: readonly string[] = [],
+    pageUrl = "/",
+  ): ImportMap {
     const map: Record<string, string> = {};
     const seen = new Set<string>();
     const queue: Array<{ url: string; key: boolean }> = [];
@@ -142,5 +147,7 @@ export function insertImportMap(html: string, buster: CacheBuster, graph: Module
     return applyEdits(html, [{ start: page.importMap.start, end: page.importMap.end, insert: scriptJson(merged) }]);
   }
   const at = page.firstModuleAt;
-  return applyEdits(html, [{ start: at, end: at, insert: `<script type="importmap">${scriptJson({ imports })}</script>` }]);
+  return applyEdits(html, [
+    { start: at, end: at, insert: `<script type="importmap">${scriptJson({ imports })}</script>` },
+  ]);
 }

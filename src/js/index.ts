@@ -1,8 +1,8 @@
 import { applyEdits } from "../css/edits.js";
 import { lineLocator } from "../css/position.js";
-import { CacheBustError, isCacheBustError } from "../errors.js";
+import { CacheBustError, isCacheBustError } from "../core/errors.js";
 import { type OnSourceMapWarning, rewriteSourceMap, sourceMapEdit, warnOnConsole } from "../sourcemap/index.js";
-import type { ContentTransformer, TransformContext } from "../types.js";
+import type { ContentTransformer, TransformContext } from "../core/types.js";
 import type { JsReference } from "./references.js";
 import { moduleEdits } from "./rewrite.js";
 
@@ -64,7 +64,11 @@ function busterFor(source: string, ctx: TransformContext, onMissing: JsTransform
         onMissing({ url: ref.url, module: ctx.urlPath, file: ctx.file, line, column, error });
         return undefined;
       }
-      throw new CacheBustError(error.code, `${error.message} (imported from ${ctx.file}:${line}:${column})`, { url: error.url, file: error.file, cause: error });
+      throw new CacheBustError(error.code, `${error.message} (imported from ${ctx.file}:${line}:${column})`, {
+        url: error.url,
+        file: error.file,
+        cause: error,
+      });
     }
   };
 }
@@ -91,7 +95,12 @@ export function jsTransformer(options: JsTransformerOptions = {}): ContentTransf
     test: (urlPath, file) => isModule(urlPath, file) || (maps && IS_MODULE_MAP.test(urlPath)),
     transform(source, ctx) {
       if (maps && IS_MODULE_MAP.test(ctx.urlPath) && !isModule(ctx.urlPath, ctx.file)) {
-        return rewriteSourceMap(source, ctx, (code, bust, file) => moduleEdits(code, (ref) => bust(ref.url), file), warn);
+        return rewriteSourceMap(
+          source,
+          ctx,
+          (code, bust, file) => moduleEdits(code, (ref) => bust(ref.url), file),
+          warn,
+        );
       }
       const edits = moduleEdits(source, busterFor(source, ctx, onMissing), ctx.file);
       const mapEdit = maps ? sourceMapEdit(source, edits, ctx, "js", warn) : undefined;

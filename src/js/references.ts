@@ -36,9 +36,16 @@ function syntaxError(source: string, error: unknown, file: string | undefined): 
 }
 
 /** A string literal's reference; `undefined` when it is not one (a template with `${}`...). */
-function literal(source: string, start: number, end: number, url: string, kind: JsReference["kind"]): JsReference | undefined {
+function literal(
+  source: string,
+  start: number,
+  end: number,
+  url: string,
+  kind: JsReference["kind"],
+): JsReference | undefined {
   const quote = source[start];
-  if ((quote !== '"' && quote !== "'" && quote !== "`") || source[end - 1] !== quote || end - start < 2) return undefined;
+  if ((quote !== '"' && quote !== "'" && quote !== "`") || source[end - 1] !== quote || end - start < 2)
+    return undefined;
   const raw = source.slice(start + 1, end - 1);
   // A specifier split over lines (a line continuation) is left alone: no rewrite may move a line break.
   if (/[\r\n\u2028\u2029]/.test(raw)) return undefined;

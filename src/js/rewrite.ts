@@ -9,7 +9,11 @@ export function quoteInner(url: string, ref: JsReference): string {
   if (!ref.raw.includes("\\") && !url.includes(ref.quote) && !url.includes("\\")) return url;
   let out = url.replace(/\\/g, "\\\\").split(ref.quote).join(`\\${ref.quote}`);
   if (ref.quote === "`") out = out.replace(/\$\{/g, "\\${");
-  return out.replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return out
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import { isCacheBustError } from "../errors.js";
-import type { TransformContext } from "../types.js";
+import { isCacheBustError } from "../core/errors.js";
+import type { TransformContext } from "../core/types.js";
 import type { Edit } from "../css/edits.js";
 import { findSourceMapComment, type Syntax } from "./comment.js";
 import { shiftSourceMap } from "./shift.js";
@@ -37,13 +37,24 @@ function baseName(path: string): string {
 }
 
 /** An inline `data:` map of the file, shifted by the edits, as a new `data:` URL. */
-function inlineMap(url: string, source: string, edits: readonly Edit[], file: string, warn: OnSourceMapWarning): string | undefined {
+function inlineMap(
+  url: string,
+  source: string,
+  edits: readonly Edit[],
+  file: string,
+  warn: OnSourceMapWarning,
+): string | undefined {
   const comma = url.indexOf(",");
   const head = url.slice(0, comma);
   if (comma < 0 || !/;base64$/i.test(head)) return undefined;
   const shifted = shiftSourceMap(Buffer.from(url.slice(comma + 1), "base64").toString("utf8"), source, edits);
   if ("invalid" in shifted) {
-    warn({ code: "MAP_INVALID", file, map: "data:", message: `cache-id: the inline source map of ${file} is ${shifted.invalid}; left as it was` });
+    warn({
+      code: "MAP_INVALID",
+      file,
+      map: "data:",
+      message: `cache-id: the inline source map of ${file} is ${shifted.invalid}; left as it was`,
+    });
     return undefined;
   }
   return `${head},${Buffer.from(shifted.json, "utf8").toString("base64")}`;
@@ -57,7 +68,13 @@ function inlineMap(url: string, source: string, edits: readonly Edit[], file: st
  * @example
  * sourceMapEdit(code, edits, ctx, "js", warnOnConsole) // { start, end, insert: "app.js.map?v=<hash>" }
  */
-export function sourceMapEdit(source: string, edits: readonly Edit[], ctx: TransformContext, syntax: Syntax, warn: OnSourceMapWarning): Edit | undefined {
+export function sourceMapEdit(
+  source: string,
+  edits: readonly Edit[],
+  ctx: TransformContext,
+  syntax: Syntax,
+  warn: OnSourceMapWarning,
+): Edit | undefined {
   const comment = findSourceMapComment(source, syntax);
   if (!comment) return undefined;
   const { start, end, url } = comment;
@@ -68,14 +85,24 @@ export function sourceMapEdit(source: string, edits: readonly Edit[], ctx: Trans
   }
   const path = url.replace(/[?#].*$/s, "").replace(/^\.\//, "");
   if (path !== `${baseName(ctx.urlPath)}.map`) {
-    warn({ code: "MAP_ELSEWHERE", file: ctx.file, map: url, message: `cache-id: the source map ${url} of ${ctx.file} is not named ${baseName(ctx.urlPath)}.map next to it, so it is not rewritten to match` });
+    warn({
+      code: "MAP_ELSEWHERE",
+      file: ctx.file,
+      map: url,
+      message: `cache-id: the source map ${url} of ${ctx.file} is not named ${baseName(ctx.urlPath)}.map next to it, so it is not rewritten to match`,
+    });
   }
   try {
     const busted = ctx.bust(url, { missing: "error" });
     return busted === url ? undefined : { start, end, insert: busted };
   } catch (error) {
     if (!isCacheBustError(error)) throw error;
-    warn({ code: "MAP_MISSING", file: ctx.file, map: url, message: `cache-id: the source map ${url} of ${ctx.file} cannot be read (${error.code}); the file is busted without it` });
+    warn({
+      code: "MAP_MISSING",
+      file: ctx.file,
+      map: url,
+      message: `cache-id: the source map ${url} of ${ctx.file} cannot be read (${error.code}); the file is busted without it`,
+    });
     return undefined;
   }
 }
@@ -106,7 +133,12 @@ function readGenerated(mapFile: string): string | undefined {
  * @example
  * rewriteSourceMap(mapText, ctx, (code, bust, file) => moduleEdits(code, (r) => bust(r.url), file), warnOnConsole)
  */
-export function rewriteSourceMap(mapText: string, ctx: TransformContext, editsOf: EditsOf, warn: OnSourceMapWarning): string | undefined {
+export function rewriteSourceMap(
+  mapText: string,
+  ctx: TransformContext,
+  editsOf: EditsOf,
+  warn: OnSourceMapWarning,
+): string | undefined {
   const generated = readGenerated(ctx.file);
   if (generated === undefined) return undefined;
   // The file's own rewrite decides its errors; here an unbustable reference is one left as written.
@@ -128,7 +160,12 @@ export function rewriteSourceMap(mapText: string, ctx: TransformContext, editsOf
   if (edits.length === 0) return undefined;
   const shifted = shiftSourceMap(mapText, generated, edits);
   if ("invalid" in shifted) {
-    warn({ code: "MAP_INVALID", file: ctx.file, map: ctx.urlPath, message: `cache-id: ${ctx.file} is ${shifted.invalid}; served as it is` });
+    warn({
+      code: "MAP_INVALID",
+      file: ctx.file,
+      map: ctx.urlPath,
+      message: `cache-id: ${ctx.file} is ${shifted.invalid}; served as it is`,
+    });
     return undefined;
   }
   return shifted.json;

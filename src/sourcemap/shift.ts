@@ -18,7 +18,12 @@ function columnEdits(generated: string, edits: readonly Edit[]): Map<number, Col
   for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
     const { line, column } = where(edit.start);
     const list = byLine.get(line - 1) ?? [];
-    list.push({ line: line - 1, start: column - 1, end: column - 1 + (edit.end - edit.start), delta: edit.insert.length - (edit.end - edit.start) });
+    list.push({
+      line: line - 1,
+      start: column - 1,
+      end: column - 1 + (edit.end - edit.start),
+      delta: edit.insert.length - (edit.end - edit.start),
+    });
     byLine.set(line - 1, list);
   }
   return byLine;
@@ -50,7 +55,10 @@ function readMap(text: string): { map: Record<string, unknown>; lines: SourceMap
       // An index map: flattened into one, since its sections' offsets would need shifting too.
       const flat = new FlattenMap(map as never);
       const { sections: _, ...rest } = map;
-      return { map: { ...rest, sources: flat.sources, sourcesContent: flat.sourcesContent, names: flat.names }, lines: decodedMappings(flat) as SourceMapSegment[][] };
+      return {
+        map: { ...rest, sources: flat.sources, sourcesContent: flat.sourcesContent, names: flat.names },
+        lines: decodedMappings(flat) as SourceMapSegment[][],
+      };
     }
     if (typeof map.mappings !== "string" || !Array.isArray(map.sources)) return "no mappings or sources";
     return { map, lines: decode(map.mappings) };
@@ -68,7 +76,11 @@ function readMap(text: string): { map: Record<string, unknown>; lines: SourceMap
  * @example
  * shiftSourceMap(mapJson, code, [{ start: 8, end: 14, insert: "./a.js?v=1" }])
  */
-export function shiftSourceMap(mapText: string, generated: string, edits: readonly Edit[]): { json: string } | { invalid: string } {
+export function shiftSourceMap(
+  mapText: string,
+  generated: string,
+  edits: readonly Edit[],
+): { json: string } | { invalid: string } {
   const read = readMap(mapText);
   if (typeof read === "string") return { invalid: read };
   const byLine = columnEdits(generated, edits);

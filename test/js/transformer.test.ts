@@ -20,10 +20,15 @@ const UTIL = "export const x = 1;\n";
 
 describe("jsTransformer", () => {
   it("busts static imports relative to the module and keeps every other byte", () => {
-    const app = '/* import "./no.js" */\r\nimport { x } from "./util.js";\r\nimport def, * as all from \'../lib/b.js\';\r\nconsole.log(x, def, all);\r\n';
+    const app =
+      '/* import "./no.js" */\r\nimport { x } from "./util.js";\r\nimport def, * as all from \'../lib/b.js\';\r\nconsole.log(x, def, all);\r\n';
     const root = tree({ "js/app.js": app, "js/util.js": UTIL, "lib/b.js": "export default 2;" });
     const out = served(buster(root), root, "/js/app.js");
-    expect(out).toBe(app.replace('"./util.js"', `"./util.js?v=${sha(UTIL)}"`).replace("'../lib/b.js'", `'../lib/b.js?v=${sha("export default 2;")}'`));
+    expect(out).toBe(
+      app
+        .replace('"./util.js"', `"./util.js?v=${sha(UTIL)}"`)
+        .replace("'../lib/b.js'", `'../lib/b.js?v=${sha("export default 2;")}'`),
+    );
   });
 
   it("busts re-exports of every form", () => {
@@ -35,9 +40,12 @@ describe("jsTransformer", () => {
   });
 
   it("busts import() of a string literal and leaves computed ones alone", () => {
-    const app = 'const a = import("./a.js");\nconst b = import(name);\nconst c = import(`./t/${name}.js`);\nconst d = import("./" + "a.js");\n';
+    const app =
+      'const a = import("./a.js");\nconst b = import(name);\nconst c = import(`./t/${name}.js`);\nconst d = import("./" + "a.js");\n';
     const root = tree({ "app.js": app, "a.js": "A" });
-    expect(served(buster(root), root, "/app.js")).toBe(app.replace('import("./a.js")', `import("./a.js?v=${sha("A")}")`));
+    expect(served(buster(root), root, "/app.js")).toBe(
+      app.replace('import("./a.js")', `import("./a.js?v=${sha("A")}")`),
+    );
   });
 
   it("busts new URL() with import.meta.url, and leaves a service worker's registration alone", () => {
@@ -50,20 +58,32 @@ describe("jsTransformer", () => {
       "console.log(import.meta.url);",
       "",
     ].join("\n");
-    const root = tree({ "js/app.js": app, "img/car.png": "PNG", "js/worker.js": "W", "js/sw.js": "SW", "sw.js": "SW", "js/a.js": "A" });
+    const root = tree({
+      "js/app.js": app,
+      "img/car.png": "PNG",
+      "js/worker.js": "W",
+      "js/sw.js": "SW",
+      "sw.js": "SW",
+      "js/a.js": "A",
+    });
     expect(served(buster(root), root, "/js/app.js")).toBe(
-      app.replace('"../img/car.png"', `"../img/car.png?v=${sha("PNG")}"`).replace("'./worker.js'", `'./worker.js?v=${sha("W")}'`),
+      app
+        .replace('"../img/car.png"', `"../img/car.png?v=${sha("PNG")}"`)
+        .replace("'./worker.js'", `'./worker.js?v=${sha("W")}'`),
     );
   });
 
   it("keeps a query and a fragment, replacing only its own parameter", () => {
     const app = 'import "./a.js?x=1#top";\nimport "./b.js?v=old";\n';
     const root = tree({ "app.js": app, "a.js": "A", "b.js": "B" });
-    expect(served(buster(root), root, "/app.js")).toBe(`import "./a.js?x=1&v=${sha("A")}#top";\nimport "./b.js?v=${sha("B")}";\n`);
+    expect(served(buster(root), root, "/app.js")).toBe(
+      `import "./a.js?x=1&v=${sha("A")}#top";\nimport "./b.js?v=${sha("B")}";\n`,
+    );
   });
 
   it("leaves bare, remote and protocol-relative specifiers alone", () => {
-    const app = 'import "lit";\nimport "@scope/pkg/x.js";\nimport "https://cdn.example/a.js";\nimport "//cdn.example/b.js";\nimport "data:text/javascript,1";\n';
+    const app =
+      'import "lit";\nimport "@scope/pkg/x.js";\nimport "https://cdn.example/a.js";\nimport "//cdn.example/b.js";\nimport "data:text/javascript,1";\n';
     const root = tree({ "app.js": app, lit: "no", "@scope/pkg/x.js": "no" });
     expect(served(buster(root), root, "/app.js")).toBe(app);
   });
@@ -85,7 +105,9 @@ describe("jsTransformer", () => {
   it("busts root-relative specifiers and import attributes' modules", () => {
     const app = 'import data from "/data/d.json" with { type: "json" };\n';
     const root = tree({ "js/app.js": app, "data/d.json": "{}" });
-    expect(served(buster(root), root, "/js/app.js")).toBe(app.replace('"/data/d.json"', `"/data/d.json?v=${sha("{}")}"`));
+    expect(served(buster(root), root, "/js/app.js")).toBe(
+      app.replace('"/data/d.json"', `"/data/d.json?v=${sha("{}")}"`),
+    );
   });
 
   it("fingerprints file names in path mode", () => {
@@ -132,7 +154,9 @@ describe("jsTransformer", () => {
     const problems: JsReferenceProblem[] = [];
     const b = createCacheBuster({ root, transformers: [jsTransformer({ onMissing: (p) => problems.push(p) })] });
     expect(served(b, root, "/js/app.js")).toBe(`import "./gone.js";\nimport "./u.js?v=${sha("U")}";`);
-    expect(problems.map((p) => [p.url, p.module, p.line, p.column, p.error.code])).toEqual([["./gone.js", "/js/app.js", 1, 9, "MISSING_FILE"]]);
+    expect(problems.map((p) => [p.url, p.module, p.line, p.column, p.error.code])).toEqual([
+      ["./gone.js", "/js/app.js", 1, 9, "MISSING_FILE"],
+    ]);
   });
 
   it("throws JS_SYNTAX with the file, line and column for a module the lexer cannot read", () => {

@@ -27,8 +27,17 @@ const CSS_SOURCE = `@import "base.css";
 
 /** A real minifier's output: one line, every column after a URL moved by its busting. */
 function minified(source: string, loader: "js" | "css", name: string): { code: string; map: string } {
-  const out = transformSync(source, { loader, minify: true, sourcemap: "external", sourcefile: `src/${name}`, format: loader === "js" ? "esm" : undefined });
-  return { code: `${out.code}${loader === "js" ? `//# sourceMappingURL=${name}.map` : `/*# sourceMappingURL=${name}.map */`}\n`, map: out.map };
+  const out = transformSync(source, {
+    loader,
+    minify: true,
+    sourcemap: "external",
+    sourcefile: `src/${name}`,
+    format: loader === "js" ? "esm" : undefined,
+  });
+  return {
+    code: `${out.code}${loader === "js" ? `//# sourceMappingURL=${name}.map` : `/*# sourceMappingURL=${name}.map */`}\n`,
+    map: out.map,
+  };
 }
 
 function site() {
@@ -52,7 +61,11 @@ function site() {
 
 function busterFor(root: string, warnings: SourceMapWarning[] = [], mode: "query" | "path" = "query"): CacheBuster {
   const onSourceMapWarning = (w: SourceMapWarning) => warnings.push(w);
-  return createCacheBuster({ root, mode, transformers: [jsTransformer({ onSourceMapWarning }), cssTransformer({ onSourceMapWarning })] });
+  return createCacheBuster({
+    root,
+    mode,
+    transformers: [jsTransformer({ onSourceMapWarning }), cssTransformer({ onSourceMapWarning })],
+  });
 }
 
 function served(b: CacheBuster, root: string, urlPath: string): string {
@@ -81,7 +94,12 @@ function expectSameMappings(before: { code: string; map: string }, after: { code
   let moved = 0;
   old.forEach((m, i) => {
     const n = now[i] as EachMapping;
-    expect([n.source, n.originalLine, n.originalColumn, n.name]).toEqual([m.source, m.originalLine, m.originalColumn, m.name]);
+    expect([n.source, n.originalLine, n.originalColumn, n.name]).toEqual([
+      m.source,
+      m.originalLine,
+      m.originalColumn,
+      m.name,
+    ]);
     expect(n.generatedLine).toBe(m.generatedLine);
     const token = tokenAt(before.code, m.generatedLine, m.generatedColumn);
     // A token inside a busted URL is the URL's start now; every other token is where it was.
@@ -138,7 +156,10 @@ describe("source maps of rewritten files", () => {
 
   it("shifts an inline source map with the file", () => {
     const js = minified(APP_SOURCE, "js", "app.js");
-    const inline = js.code.replace("sourceMappingURL=app.js.map", `sourceMappingURL=data:application/json;base64,${Buffer.from(js.map).toString("base64")}`);
+    const inline = js.code.replace(
+      "sourceMappingURL=app.js.map",
+      `sourceMappingURL=data:application/json;base64,${Buffer.from(js.map).toString("base64")}`,
+    );
     const { root } = site();
     fs.writeFileSync(join(root, "js/app.js"), inline);
     const code = served(busterFor(root), root, "/js/app.js");
@@ -168,7 +189,10 @@ describe("source maps of rewritten files", () => {
 
   it("warns MAP_ELSEWHERE for a map not named after its file, and still busts its URL", () => {
     const { root, js } = site();
-    fs.writeFileSync(join(root, "js/app.js"), js.code.replace("sourceMappingURL=app.js.map", "sourceMappingURL=../maps/app.map"));
+    fs.writeFileSync(
+      join(root, "js/app.js"),
+      js.code.replace("sourceMappingURL=app.js.map", "sourceMappingURL=../maps/app.map"),
+    );
     fs.mkdirSync(join(root, "maps"));
     fs.writeFileSync(join(root, "maps/app.map"), js.map);
     const warnings: SourceMapWarning[] = [];
