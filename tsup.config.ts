@@ -9,6 +9,7 @@ export default defineConfig({
     liquid: "adapters/liquid.ts",
     eleventy: "adapters/eleventy.ts",
     css: "src/css/index.ts",
+    js: "src/js/index.ts",
     cli: "src/cli/index.ts",
   },
   format: ["esm", "cjs"],
@@ -23,5 +24,5 @@ export default defineConfig({
   shims: true,
   sourcemap: false,
   // Engines are peer dependencies: never bundle them.
-  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5"],
+  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5", "es-module-lexer", "@jridgewell/trace-mapping", "@jridgewell/sourcemap-codec"],
 });

@@ -1,9 +1,11 @@
 import { CacheBustError, isCacheBustError } from "../core/errors.js";
 import type { ContentTransformer, TransformContext } from "../core/types.js";
 import { lineLocator } from "./position.js";
-import { type LocatedReference, rewriteCss } from "./rewrite.js";
+import { type OnSourceMapWarning, rewriteSourceMap, sourceMapEdit, warnOnConsole } from "../sourcemap/index.js";
+import { applyEdits } from "./edits.js";
+import { type LocatedReference, cssEdits } from "./rewrite.js";
 
-export { rewriteCss } from "./rewrite.js";
+export { cssEdits, rewriteCss } from "./rewrite.js";
 export { CssSyntaxError } from "./syntax-error.js";
 export type { BustReference, LocatedReference } from "./rewrite.js";
 export type { CssReference } from "./references.js";
@@ -34,9 +36,14 @@ export interface CssTransformerOptions {
    * error is thrown, its message naming the stylesheet, line and column.
    */
   onMissing?: (problem: CssReferenceProblem) => void;
+  /** Rewrite `x.css.map` next to each rewritten stylesheet to match it (default `true`). */
+  sourceMaps?: boolean;
+  /** Receives each source-map problem (default: `console.warn` of its message). */
+  onSourceMapWarning?: OnSourceMapWarning;
 }
 
 const IS_CSS = /\.css$/i;
+const IS_CSS_MAP = /\.css\.map$/i;
 const CHARSET = /^@charset "([^"]*)";/;
 
 /**
@@ -89,12 +96,21 @@ function busterFor(source: string, ctx: TransformContext, onMissing: CssTransfor
 export function cssTransformer(options: CssTransformerOptions = {}): ContentTransformer {
   const test = options.test ?? ((urlPath: string) => IS_CSS.test(urlPath));
   const { onMissing } = options;
+  const maps = options.sourceMaps !== false;
+  const warn = options.onSourceMapWarning ?? warnOnConsole;
+  const editsOf = (source: string, bust: (url: string) => string | undefined, file?: string) =>
+    safeToRewrite(source) ? cssEdits(source, (ref) => bust(ref.url), file) : [];
   return {
     name: "css",
-    test,
+    test: (urlPath, file) => test(urlPath, file) || (maps && IS_CSS_MAP.test(urlPath)),
     transform(source, ctx) {
+      if (maps && IS_CSS_MAP.test(ctx.urlPath) && !test(ctx.urlPath, ctx.file))
+        return rewriteSourceMap(source, ctx, editsOf, warn);
       if (!safeToRewrite(source)) return undefined;
-      return rewriteCss(source, busterFor(source, ctx, onMissing), ctx.file);
+      const edits = cssEdits(source, busterFor(source, ctx, onMissing), ctx.file);
+      const mapEdit = maps ? sourceMapEdit(source, edits, ctx, "css", warn) : undefined;
+      if (mapEdit) edits.push(mapEdit);
+      return edits.length === 0 ? undefined : applyEdits(source, edits);
     },
   };
 }

@@ -21,7 +21,14 @@ export function replacementFor(ref: CssReference, busted: string | undefined): s
 
 function editsIn(base: number, refs: CssReference[], bust: BustReference, edits: Edit[]): void {
   for (const ref of refs) {
-    const located: LocatedReference = { start: ref.start, end: ref.end, raw: ref.raw, url: ref.url, quote: ref.quote, offset: base + ref.start };
+    const located: LocatedReference = {
+      start: ref.start,
+      end: ref.end,
+      raw: ref.raw,
+      url: ref.url,
+      quote: ref.quote,
+      offset: base + ref.start,
+    };
     const insert = replacementFor(ref, bust(located));
     if (insert !== undefined) edits.push({ start: base + ref.start, end: base + ref.end, insert });
   }
@@ -41,6 +48,18 @@ function editsIn(base: number, refs: CssReference[], bust: BustReference, edits:
  * rewriteCss("a{background:url(x.png)}", (r) => r.url + "?v=1") // "a{background:url(x.png?v=1)}"
  */
 export function rewriteCss(source: string, bust: BustReference, file?: string): string | undefined {
+  const edits = cssEdits(source, bust, file);
+  if (edits.length === 0) return undefined;
+  return applyEdits(source, edits);
+}
+
+/**
+ * The edits {@link rewriteCss} applies, with offsets into `source` (a source map is shifted by them).
+ *
+ * @example
+ * cssEdits("a{background:url(x.png)}", (r) => r.url + "?v=1") // [{ start: 17, end: 22, insert: "x.png?v=1" }]
+ */
+export function cssEdits(source: string, bust: BustReference, file?: string): Edit[] {
   const edits: Edit[] = [];
   for (const { kind, start, end } of findStatements(source, file)) {
     const text = source.slice(start, end);
@@ -51,8 +70,7 @@ export function rewriteCss(source: string, bust: BustReference, file?: string): 
       editsIn(start, findReferences(text), bust, edits);
     }
   }
-  if (edits.length === 0) return undefined;
-  return applyEdits(source, edits);
+  return edits;
 }
 
 /**

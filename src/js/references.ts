@@ -1,0 +1,87 @@
+import { parse } from "es-module-lexer";
+import { lineLocator } from "../css/position.js";
+import { JsSyntaxError } from "./syntax-error.js";
+import { metaUrlArgument } from "./meta-url.js";
+
+/** A URL a module names, and where its text is. */
+export interface JsReference {
+  /** Offset of the first character inside the quotes. */
+  start: number;
+  /** Offset just after the last character inside the quotes. */
+  end: number;
+  /** The text between the quotes, as written. */
+  raw: string;
+  /** The URL the text means (escapes read). */
+  url: string;
+  /** The quote around it: `"`, `'` or a backtick. */
+  quote: string;
+  /** `import`/`export … from`, `import("…")`, or `new URL("…", import.meta.url)`. */
+  kind: "static" | "dynamic" | "meta-url";
+}
+
+/**
+ * Whether a module specifier names a file of the site: `/…`, `./…` or `../…`. Bare ones
+ * (`"lit"`) go through the page's import map or a bundler, and `//host/…` is another site.
+ */
+export function isLocalSpecifier(specifier: string): boolean {
+  if (specifier.startsWith("//")) return false;
+  return specifier.startsWith("/") || specifier.startsWith("./") || specifier.startsWith("../");
+}
+
+/** The lexer's error, as a `JS_SYNTAX` error naming the place. */
+function syntaxError(source: string, error: unknown, file: string | undefined): JsSyntaxError {
+  const idx = typeof (error as { idx?: unknown })?.idx === "number" ? (error as { idx: number }).idx : 0;
+  const { line, column } = lineLocator(source)(Math.min(Math.max(idx, 0), source.length));
+  return new JsSyntaxError(file, line, column, error);
+}
+
+/** A string literal's reference; `undefined` when it is not one (a template with `${}`...). */
+function literal(
+  source: string,
+  start: number,
+  end: number,
+  url: string,
+  kind: JsReference["kind"],
+): JsReference | undefined {
+  const quote = source[start];
+  if ((quote !== '"' && quote !== "'" && quote !== "`") || source[end - 1] !== quote || end - start < 2)
+    return undefined;
+  const raw = source.slice(start + 1, end - 1);
+  // A specifier split over lines (a line continuation) is left alone: no rewrite may move a line break.
+  if (/[\r\n\u2028\u2029]/.test(raw)) return undefined;
+  return { start: start + 1, end: end - 1, raw, url, quote, kind };
+}
+
+/**
+ * The URLs of a module that name files: static imports and re-exports, `import()` of a string
+ * literal, and `new URL("…", import.meta.url)`; in source order. Bare and computed specifiers
+ * are not listed, nor the URL a service worker is registered with. Throws a `JS_SYNTAX`
+ * {@link JsSyntaxError} for a module the lexer cannot read.
+ *
+ * @example
+ * findModuleReferences('import "./a.js"; import "lit"').map((r) => r.url) // ["./a.js"]
+ */
+export function findModuleReferences(source: string, file?: string): JsReference[] {
+  let imports;
+  try {
+    [imports] = parse(source, file);
+  } catch (error) {
+    throw syntaxError(source, error, file);
+  }
+  const out: JsReference[] = [];
+  for (const imp of imports) {
+    if (imp.type === "import-meta") {
+      const arg = metaUrlArgument(source, imp.start, imp.end);
+      const ref = arg && literal(source, arg.start, arg.end, arg.value, "meta-url");
+      if (ref) out.push(ref);
+    } else if (imp.type === "dynamic") {
+      if (imp.specifier === undefined || imp.glob || !isLocalSpecifier(imp.specifier)) continue;
+      const ref = literal(source, imp.start, imp.end, imp.specifier, "dynamic");
+      if (ref) out.push(ref);
+    } else if (!imp.typeOnly && isLocalSpecifier(imp.specifier)) {
+      const ref = literal(source, imp.start - 1, imp.end + 1, imp.specifier, "static");
+      if (ref) out.push(ref);
+    }
+  }
+  return out;
+}
