@@ -487,6 +487,24 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     return renderTarget(t, entry, call.param ?? opts.param);
   }
 
+  /** The file a resolution names, as `lookup` returns it (after the missing policy). */
+  function fileOf(url: unknown, call: CallOptions, resolution: Resolution): BustedFile | undefined {
+    if (resolution.kind !== "file") return void hashOf(url, call, resolution);
+    const { entry } = resolution;
+    const { urlPath, file } = entry.candidate;
+    const fingerprinted = renameLastSegment(urlPath, (name) => fingerprintName(name, entry.hash));
+    return {
+      urlPath,
+      file,
+      hash: entry.hash,
+      busted: mode === "query" ? `${encodePath(urlPath)}?${setQueryParam(undefined, opts.param, entry.hash)}` : encodePath(fingerprinted),
+      fingerprinted,
+      ...(entry.content ? { content: entry.content } : {}),
+      size: entry.identity.size,
+      mtimeMs: entry.identity.mtimeMs,
+    };
+  }
+
   function integrity(url: string, integrityAlgorithm = "sha384", from?: string | CallOptions): string | undefined {
     if (!SRI_ALGORITHMS.includes(integrityAlgorithm)) {
       throw new CacheBustError("BAD_ARGUMENT", `cache-id: integrity algorithm must be one of ${SRI_ALGORITHMS.join(", ")}, got ${JSON.stringify(integrityAlgorithm)}`, { url });
@@ -563,6 +581,14 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     async hashAsync(url, from) {
       const call = callOptions(from);
       return hashOf(url, call, await lookupAsync(url, call));
+    },
+    lookup(url, from) {
+      const call = callOptions(from);
+      return fileOf(url, call, lookupSync(url, call));
+    },
+    async lookupAsync(url, from) {
+      const call = callOptions(from);
+      return fileOf(url, call, await lookupAsync(url, call));
     },
     integrity,
     manifest() {

@@ -128,6 +128,10 @@ export interface BustedFile {
   fingerprinted: string;
   /** The rewritten bytes, when a transformer changed the file. */
   content?: Buffer;
+  /** Size in bytes of the source file when it was hashed (set by `lookup`). */
+  size?: number;
+  /** Modification time of the source file when it was hashed (set by `lookup`). */
+  mtimeMs?: number;
 }
 
 /** Busts URLs: see {@link createCacheBuster}. */
@@ -142,6 +146,10 @@ export interface CacheBuster {
   hash(url: string, from?: string | CallOptions): string | undefined;
   /** Same as `hash`, without blocking the event loop on reads. */
   hashAsync(url: string, from?: string | CallOptions): Promise<string | undefined>;
+  /** The file a URL names with its current hash; `undefined` where `hash` would be. */
+  lookup(url: string, from?: string | CallOptions): BustedFile | undefined;
+  /** Same as `lookup`, without blocking the event loop on reads. */
+  lookupAsync(url: string, from?: string | CallOptions): Promise<BustedFile | undefined>;
   /** A Subresource Integrity value such as `sha384-<base64>`. */
   integrity(url: string, algorithm?: string, from?: string | CallOptions): string | undefined;
   /** `{ "/img/car.jpg": "<hash>" }` for every file hashed so far. */
