@@ -10,6 +10,7 @@ export default defineConfig({
     eleventy: "adapters/eleventy.ts",
     css: "src/css/index.ts",
     cli: "src/cli/index.ts",
+    serve: "src/serve/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -23,5 +24,5 @@ export default defineConfig({
   shims: true,
   sourcemap: false,
   // Engines are peer dependencies: never bundle them.
-  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5"],
+  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5", "send", "negotiator", "fresh", "mime-types"],
 });
