@@ -13,6 +13,11 @@ export interface Sibling {
   stat: fs.Stats;
 }
 
+/** Negotiator 1's `encodings`, with the option its published types do not know yet. */
+interface PreferringNegotiator {
+  encodings(available: string[], options: { preferred: string[] }): string[];
+}
+
 const SUFFIX = { br: ".br", gzip: ".gz" } as const;
 const MAX_KNOWN = 10_000;
 
@@ -61,7 +66,9 @@ export function createSiblings(encodings: ReadonlyArray<"br" | "gzip">, algorith
     /** The best accepted sibling of `file` whose bytes decompress to `hash`, if any. */
     async find(req: IncomingMessage, file: string, hash: string, size: number): Promise<Sibling | undefined> {
       if (encodings.length === 0 || !req.headers["accept-encoding"]) return undefined;
-      const accepted = new Negotiator(req).encodings([...encodings, "identity"]);
+      const offered = [...encodings, "identity"];
+      // At equal quality the server's order decides (br before gzip): negotiator 1's `preferred`, which its types lack.
+      const accepted = (new Negotiator(req) as unknown as PreferringNegotiator).encodings(offered, { preferred: offered });
       for (const encoding of accepted) {
         if (encoding !== "br" && encoding !== "gzip") break;
         const sibling = file + SUFFIX[encoding];
