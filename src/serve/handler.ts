@@ -42,7 +42,8 @@ export function serveAssets(buster: CacheBuster, options?: ServeOptions): AssetH
   const siblings = createSiblings(opts.precompressed, core.algorithm, core.length);
   const versions = opts.versions && createVersions(opts.versions, core.algorithm, core.length);
   const copies = createFileHasher(core.algorithm, core.length);
-  const ctx: Context = { buster, opts, core, confinement, siblings, versions, copies };
+  const prefixes = opts.prefixes ?? core.roots.map((r) => r.prefix);
+  const ctx: Context = { buster, opts, core, confinement, siblings, versions, copies, prefixes };
 
   async function handle(req: IncomingMessage, res: ServerResponse, claim?: () => void): Promise<number | true> {
     let plan: Plan | number;
@@ -79,6 +80,8 @@ interface Context {
   siblings: ReturnType<typeof createSiblings>;
   versions: ReturnType<typeof createVersions> | undefined;
   copies: ReturnType<typeof createFileHasher>;
+  /** The URL prefixes served. */
+  prefixes: string[];
 }
 
 /** The status of a request the handler does not answer with a file. */
@@ -95,7 +98,7 @@ async function planFor(ctx: Context, req: IncomingMessage): Promise<Plan | numbe
   const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "";
   const request = parseAssetRequest(target, ctx.core);
   if (!request) return 400;
-  if (!ctx.core.roots.some((r) => request.urlPath.startsWith(r.prefix))) return 404;
+  if (!ctx.prefixes.some((prefix) => request.urlPath.startsWith(prefix))) return 404;
   if (!ctx.opts.dotfiles && hasDotSegment(request.urlPath)) return 404;
   // Looked up by path alone: a query of the client's choosing must not grow the core's memo.
   const found = await ctx.buster.lookupAsync(request.path, { missing: "error" });
@@ -170,7 +173,6 @@ async function respondFile(ctx: Context, req: IncomingMessage, res: ServerRespon
   const expected = allowed ? { size: sibling.stat.size, mtimeMs: sibling.stat.mtimeMs } : { size: found.size, mtimeMs: found.mtimeMs };
   const encoding: Headers = allowed ? { "Content-Encoding": sibling.encoding } : {};
   const tag = allowed ? `-${sibling.encoding}` : "";
-  let keep = false;
   sendFile(
     req,
     res,
@@ -179,7 +181,8 @@ async function respondFile(ctx: Context, req: IncomingMessage, res: ServerRespon
       // Not the bytes that were hashed: send them, but promise nothing about them.
       const same = stat.size === expected.size && stat.mtimeMs === expected.mtimeMs;
       const fresh = same && settled(ctx, stat);
-      keep = fresh && !allowed && requested !== undefined && requested === plan.hash;
+      // Bytes a hashed URL was answered with are worth keeping for when the file changes.
+      if (fresh && !allowed && requested === plan.hash) ctx.versions?.keepFile(found.urlPath, plan.hash, plan.file, stat.size);
       return { "Content-Type": type, ...vary, ...encoding, ...cachingHeaders(ctx, requested, same ? plan.hash : "", fresh, tag) };
     },
     () => respondStatus(res, 404),
@@ -188,5 +191,4 @@ async function respondFile(ctx: Context, req: IncomingMessage, res: ServerRespon
       respondStatus(res, status >= 500 ? 503 : status, (error as { headers?: Headers }).headers);
     },
   );
-  if (keep) ctx.versions?.keepFile(found.urlPath, plan.hash, plan.file, found.size ?? Infinity);
 }

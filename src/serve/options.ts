@@ -24,6 +24,12 @@ export interface ServeOptions {
    * `false` keeps none.
    */
   versions?: false | { maxBytes?: number; maxFileBytes?: number };
+  /**
+   * URL prefixes to serve, each a whole-segment prefix such as `"/static/"` (default: every
+   * root of the buster). A buster given only `roots` still maps `/` to the working directory
+   * for busting; leave `"/"` out here so that the handler does not serve it.
+   */
+  prefixes?: string[];
   /** Receives errors that are not the client's fault (an unreadable file, say). */
   onError?: (error: unknown) => void;
 }
@@ -36,10 +42,11 @@ export interface ResolvedServeOptions {
   dotfiles: boolean;
   precompressed: Array<"br" | "gzip">;
   versions: { maxBytes: number; maxFileBytes: number } | undefined;
+  prefixes: string[] | undefined;
   onError: (error: unknown) => void;
 }
 
-const KNOWN = new Set(["immutable", "revalidate", "mismatch", "dotfiles", "precompressed", "versions", "onError"]);
+const KNOWN = new Set(["immutable", "revalidate", "mismatch", "dotfiles", "precompressed", "versions", "prefixes", "onError"]);
 
 function bad(message: string): CacheBustError {
   return new CacheBustError("BAD_ARGUMENT", `cache-id/serve: ${message}`);
@@ -65,7 +72,12 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   if (v !== undefined && v !== false && (typeof v !== "object" || v === null)) throw bad(`option "versions" must be false or an object`);
   const versions = v === false ? undefined : { maxBytes: v?.maxBytes ?? 16 * 1024 * 1024, maxFileBytes: v?.maxFileBytes ?? 256 * 1024 };
   if (versions && !(versions.maxBytes >= 0 && versions.maxFileBytes >= 0)) throw bad(`option "versions" sizes must be numbers >= 0`);
+  const prefixes = options.prefixes;
+  if (prefixes !== undefined && (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== "string" || !p.startsWith("/")))) {
+    throw bad(`option "prefixes" must be a list of URL paths starting with "/"`);
+  }
   return {
+    prefixes: prefixes?.map((p) => (p.endsWith("/") ? p : `${p}/`)),
     immutable: headerValue("immutable", options.immutable, "public, max-age=31536000, immutable"),
     revalidate: headerValue("revalidate", options.revalidate, "no-cache"),
     mismatch,

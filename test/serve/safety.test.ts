@@ -148,3 +148,13 @@ describe("serveAssets under fuzzed request paths", () => {
     expect((await request(port, "/img/car.jpg")).body.toString()).toBe("car");
   });
 });
+
+describe("serveAssets and its prefixes", () => {
+  it("serves only the URL prefixes it is given", async () => {
+    const outer = site({ "assets/a.css": "a{}", "package.json": "{}" });
+    const buster = createCacheBuster({ roots: { "/static/": `${outer}/assets`, "/": outer }, trustAfterMs: 5 });
+    const { port } = await startHttp(buster, { prefixes: ["/static"] });
+    expect((await request(port, "/static/a.css")).status).toBe(200);
+    expect((await request(port, "/package.json")).status).toBe(404);
+  });
+});
