@@ -23,8 +23,8 @@ type Plan =
   | { kind: "bytes"; found: BustedFile; bytes: Buffer; hash: string }
   | { kind: "redirect"; location: string };
 
-/** The core options the handler reads; `allowLinksOutside` until every core has it. */
-type CoreOptions = CacheBuster["options"] & { allowLinksOutside?: boolean };
+/** The core options the handler reads. */
+type CoreOptions = CacheBuster["options"];
 
 /**
  * A static-file handler for a buster's roots, sharing its cache with the views: immutable

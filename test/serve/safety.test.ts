@@ -90,6 +90,13 @@ describe("serveAssets refuses what is not the site's", () => {
     expect(reply.body.toString()).not.toContain(SECRET);
   });
 
+  it("serves a link that leaves the root when the core's allowLinksOutside is true", async () => {
+    const { outer, root } = await setup();
+    fs.symlinkSync(`${outer}/secret.txt`, `${root}/img/link.txt`);
+    const { port } = await startHttp(createCacheBuster({ root, trustAfterMs: 5, allowLinksOutside: true }));
+    expect((await request(port, "/img/link.txt")).body.toString()).toBe(SECRET);
+  });
+
   it("refuses a directory link that leaves the root", async () => {
     const { outer, root, buster } = await setup();
     fs.symlinkSync(outer, `${root}/up`);
