@@ -1,4 +1,4 @@
-// The web-app part of `npm run bench` (also `node bench/serve.mjs [--quick]` alone):
+// The web-app part of `npm run bench` (`--only serve`; also `node bench/serve.mjs [--quick]` alone):
 // 1. rendering a 50-reference Express + Nunjucks page, each validate mode vs an identity filter;
 // 2. requests per second of cache-id/serve vs express.static on the same file, with autocannon
 //    against a server in a child process (loopback, bounded duration), including the answers to
@@ -22,7 +22,11 @@ const REFS = 50;
 function writeFixtures(dir) {
   fs.mkdirSync(path.join(dir, "public", "img"), { recursive: true });
   fs.mkdirSync(path.join(dir, "views"), { recursive: true });
-  for (let i = 0; i < REFS; i++) fs.writeFileSync(path.join(dir, "public", "img", `i${i}.svg`), `<svg xmlns="http://www.w3.org/2000/svg">${"<rect/>".repeat(50 + i)}</svg>`);
+  for (let i = 0; i < REFS; i++)
+    fs.writeFileSync(
+      path.join(dir, "public", "img", `i${i}.svg`),
+      `<svg xmlns="http://www.w3.org/2000/svg">${"<rect/>".repeat(50 + i)}</svg>`,
+    );
   const imgs = Array.from({ length: REFS }, (_, i) => `<img src="{{ '/img/i${i}.svg' | cache_bust }}">`).join("\n");
   fs.writeFileSync(path.join(dir, "views", "page.njk"), `<!doctype html><title>bench</title><body>\n${imgs}\n</body>`);
 }
@@ -41,7 +45,12 @@ function modes(createCacheBuster, root) {
 
 /** Part 1: app.render of the page per mode and with an identity filter, in interleaved rounds. */
 async function benchRender({ dir, rounds, time, log }) {
-  const [{ default: express }, { default: nunjucks }, core, nj] = await Promise.all([import("express"), import("nunjucks"), load("index"), load("nunjucks")]);
+  const [{ default: express }, { default: nunjucks }, core, nj] = await Promise.all([
+    import("express"),
+    import("nunjucks"),
+    load("index"),
+    load("nunjucks"),
+  ]);
   const root = path.join(dir, "public");
   const apps = {};
   const make = (register) => {
@@ -55,21 +64,33 @@ async function benchRender({ dir, rounds, time, log }) {
   for (const validate of available) {
     apps[validate] = make((env) => busters.push(nj.registerNunjucks(env, { root, validate })));
   }
-  const tasks = Object.fromEntries(Object.entries(apps).map(([name, render]) => [name, () => new Promise((ok, fail) => render((e, html) => (e ? fail(e) : ok(html))))]));
+  const tasks = Object.fromEntries(
+    Object.entries(apps).map(([name, render]) => [
+      name,
+      () => new Promise((ok, fail) => render((e, html) => (e ? fail(e) : ok(html)))),
+    ]),
+  );
   await tasks.always?.(); // every file hashed once before timing
   for (const t of Object.values(tasks)) await t();
   log(`  render: ${available.join(", ")} vs identity, ${rounds} rounds`);
   const perRound = await measureRounds(tasks, { rounds, time });
   for (const b of busters) b.close?.();
   const summary = summarise(perRound);
-  return { modes: available, ms: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.ms])), ratios: Object.fromEntries(available.map((m) => [m, ratioOf(perRound, m, "identity").median])) };
+  return {
+    modes: available,
+    ms: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.ms])),
+    ratios: Object.fromEntries(available.map((m) => [m, ratioOf(perRound, m, "identity").median])),
+  };
 }
 
 /** The child process: express.static and cache-id/serve on two ports, over the same directory. */
 async function serveChild(root) {
   const [{ default: express }, core, serve] = await Promise.all([import("express"), load("index"), load("serve")]);
   const buster = core.createCacheBuster({ root, validate: process.env.BENCH_VALIDATE ?? "always" });
-  const start = (app) => new Promise((ok) => { const s = app.listen(0, "127.0.0.1", () => ok(s.address().port)); });
+  const start = (app) =>
+    new Promise((ok) => {
+      const s = app.listen(0, "127.0.0.1", () => ok(s.address().port));
+    });
   const staticApp = express();
   staticApp.use(express.static(root, { immutable: true, maxAge: "1y" }));
   const handlerApp = express();
@@ -80,7 +101,9 @@ async function serveChild(root) {
 
 /** Starts the child and resolves with its ports and the hash of the file measured. */
 function startChild(root) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--serve-child", root], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--serve-child", root], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((ok, fail) => {
     child.stdout.once("data", (d) => ok({ child, ...JSON.parse(String(d)) }));
     child.once("exit", (code) => fail(new Error(`bench server exited (${code})`)));
@@ -91,7 +114,8 @@ function startChild(root) {
 async function rps(url, seconds) {
   const { default: autocannon } = await import("autocannon");
   const result = await autocannon({ url, connections: 10, duration: seconds });
-  if (result.errors > 0 || result.non2xx + result["2xx"] === 0) throw new Error(`bench: ${url}: ${result.errors} errors`);
+  if (result.errors > 0 || result.non2xx + result["2xx"] === 0)
+    throw new Error(`bench: ${url}: ${result.errors} errors`);
   return result.requests.average;
 }
 
@@ -110,7 +134,8 @@ async function benchHttp({ dir, rounds, seconds, log }) {
   try {
     for (let r = 0; r < rounds; r++) {
       const names = Object.keys(urls);
-      for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)]) perRound[name].push(await rps(urls[name], seconds));
+      for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)])
+        perRound[name].push(await rps(urls[name], seconds));
       log(`  http: round ${r + 1}/${rounds}`);
     }
   } finally {
@@ -128,9 +153,9 @@ async function benchHttp({ dir, rounds, seconds, log }) {
   };
 }
 
-/** Runs both parts; returns the figures and prints nothing (see `serveTables`). */
-export async function benchServe({ quick = false, log = () => {} } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cache-id-bench-serve-"));
+/** Runs both parts in `work` (a fresh directory); returns the figures and prints nothing (see `serveTables`). */
+export async function benchServe({ quick = false, log = () => {}, work } = {}) {
+  const dir = work ?? fs.mkdtempSync(path.join(os.tmpdir(), "cache-id-bench-serve-"));
   try {
     writeFixtures(dir);
     // Older than the core's freshness window, so that hashes are trusted.
@@ -139,21 +164,80 @@ export async function benchServe({ quick = false, log = () => {} } = {}) {
     const http = await benchHttp({ dir, rounds: quick ? 2 : 3, seconds: quick ? 2 : 4, log });
     return { refs: REFS, render, http };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!work) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The targets of issue 14, as `npm run bench` lists them. */
+export function serveTargets(f) {
+  const mode = f.render.modes.includes("watch") ? "watch" : "once";
+  return [
+    {
+      what: `Express + Nunjucks page, ${f.refs} refs, "${mode}" / identity filter`,
+      goal: "<= 1.10x",
+      value: f.render.ratios[mode],
+      limit: 1.1,
+    },
+    { what: 'same, "always" / identity filter', goal: "", value: f.render.ratios.always },
+    {
+      what: "serveAssets req/s / express.static, hash matches",
+      goal: ">= 0.90x",
+      value: f.http.ratios["handler / express.static"],
+      limit: 0.9,
+      higher: true,
+    },
+    {
+      what: "serveAssets mismatched hash req/s / express.static 404",
+      goal: ">= 1.00x",
+      value: f.http.ratios["mismatched / express.static 404"],
+      limit: 1,
+      higher: true,
+    },
+    {
+      what: "serveAssets missing file req/s / express.static 404",
+      goal: ">= 1.00x",
+      value: f.http.ratios["missing / express.static 404"],
+      limit: 1,
+      higher: true,
+    },
+  ];
+}
+
+/** The part of `npm run bench` (see bench/run.mjs): the figures, their tables and targets. */
+export async function bench({ work, quick, log }) {
+  const figures = await benchServe({ work, quick, log });
+  return { title: "Web app (cache-id/serve)", text: serveTables(figures), targets: serveTargets(figures), ...figures };
 }
 
 /** The figures as Markdown tables, with the issue's targets. */
 export function serveTables(f) {
   const r = f.render;
   const renderRows = [["identity filter", duration(r.ms.identity), "1.00x", ""]];
-  for (const m of r.modes) renderRows.push([`validate: "${m}"`, duration(r.ms[m]), times(r.ratios[m]), m === (r.modes.includes("watch") ? "watch" : "once") ? `<= 1.10x: ${verdict(r.ratios[m], 1.1)}` : "reference"]);
+  for (const m of r.modes)
+    renderRows.push([
+      `validate: "${m}"`,
+      duration(r.ms[m]),
+      times(r.ratios[m]),
+      m === (r.modes.includes("watch") ? "watch" : "once") ? `<= 1.10x: ${verdict(r.ratios[m], 1.1)}` : "reference",
+    ]);
   const h = f.http;
   const httpRows = Object.entries(h.rps).map(([k, v]) => [k, Math.round(v).toLocaleString("en")]);
   const targets = [
-    ["handler / express.static", times(h.ratios["handler / express.static"]), `>= 0.90x: ${verdict(h.ratios["handler / express.static"], 0.9, true)}`],
-    ["mismatched hash / express.static 404", times(h.ratios["mismatched / express.static 404"]), `>= 1.00x: ${verdict(h.ratios["mismatched / express.static 404"], 1, true)}`],
-    ["missing file / express.static 404", times(h.ratios["missing / express.static 404"]), `>= 1.00x: ${verdict(h.ratios["missing / express.static 404"], 1, true)}`],
+    [
+      "handler / express.static",
+      times(h.ratios["handler / express.static"]),
+      `>= 0.90x: ${verdict(h.ratios["handler / express.static"], 0.9, true)}`,
+    ],
+    [
+      "mismatched hash / express.static 404",
+      times(h.ratios["mismatched / express.static 404"]),
+      `>= 1.00x: ${verdict(h.ratios["mismatched / express.static 404"], 1, true)}`,
+    ],
+    [
+      "missing file / express.static 404",
+      times(h.ratios["missing / express.static 404"]),
+      `>= 1.00x: ${verdict(h.ratios["missing / express.static 404"], 1, true)}`,
+    ],
   ];
   return [
     `### Rendering a ${f.refs}-reference Express + Nunjucks page (app.render)\n\n${table(["filter", "per page", "vs identity", "target"], renderRows)}`,
@@ -161,7 +245,10 @@ export function serveTables(f) {
   ].join("\n\n");
 }
 
-const { values, positionals } = parseArgs({ options: { quick: { type: "boolean" }, "serve-child": { type: "boolean" } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { quick: { type: "boolean" }, "serve-child": { type: "boolean" } },
+  allowPositionals: true,
+});
 if (values["serve-child"]) await serveChild(positionals[0]);
 else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const figures = await benchServe({ quick: values.quick, log: (m) => console.error(m) });

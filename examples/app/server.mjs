@@ -12,10 +12,16 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PUBLIC_DIR, startApp } from "./app.mjs";
 
-const { values } = parseArgs({ options: { once: { type: "boolean" }, port: { type: "string" }, mode: { type: "string" } } });
+const { values } = parseArgs({
+  options: { once: { type: "boolean" }, port: { type: "string" }, mode: { type: "string" } },
+});
 const publicDir = fs.mkdtempSync(join(tmpdir(), "cache-id-app-"));
 fs.cpSync(PUBLIC_DIR, publicDir, { recursive: true });
-const { url, close } = await startApp({ publicDir, port: Number(values.port ?? 0), mode: values.mode === "path" ? "path" : "query" });
+const { url, close } = await startApp({
+  publicDir,
+  port: Number(values.port ?? 0),
+  mode: values.mode === "path" ? "path" : "query",
+});
 console.log(`cache-id example app: ${url}  (assets from ${publicDir})`);
 
 /** The stylesheet URL the page names right now. */
@@ -27,7 +33,10 @@ async function stylesheetUrl() {
 const before = await stylesheetUrl();
 console.log(`page names   ${before}`);
 await new Promise((r) => setTimeout(r, values.once ? 100 : 2000));
-fs.appendFileSync(join(publicDir, "css", "site.css"), `h1 { color: rgb(170, 40, 40); } /* edited ${new Date().toISOString()} */\n`);
+fs.appendFileSync(
+  join(publicDir, "css", "site.css"),
+  `h1 { color: rgb(170, 40, 40); } /* edited ${new Date().toISOString()} */\n`,
+);
 console.log(`edited       css/site.css (the heading turns red)`);
 const after = await stylesheetUrl();
 const served = await fetch(new URL(after, url));

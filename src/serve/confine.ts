@@ -25,7 +25,8 @@ export function createConfinement(roots: ReadonlyArray<{ dir: string }>) {
   /** The root directory a file path lies in: the longest one. */
   const rootOf = (file: string) => {
     let best: string | undefined;
-    for (const { dir } of roots) if (isInside(file, dir) && (best === undefined || dir.length > best.length)) best = dir;
+    for (const { dir } of roots)
+      if (isInside(file, dir) && (best === undefined || dir.length > best.length)) best = dir;
     return best;
   };
   return {

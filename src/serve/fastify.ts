@@ -24,7 +24,11 @@ interface FastifyLike {
  * @example
  * await fastify.register(fastifyAssets, { buster });
  */
-export function fastifyAssets(fastify: FastifyLike, options: FastifyAssetsOptions, done: (error?: Error) => void): void {
+export function fastifyAssets(
+  fastify: FastifyLike,
+  options: FastifyAssetsOptions,
+  done: (error?: Error) => void,
+): void {
   const { buster, ...serveOptions } = options;
   let handler: ReturnType<typeof serveAssets>;
   try {
@@ -34,15 +38,17 @@ export function fastifyAssets(fastify: FastifyLike, options: FastifyAssetsOption
     return;
   }
   fastify.addHook("onRequest", (request, reply, next) => {
-    handler.handle(request.raw, reply.raw, () => reply.hijack()).then(
-      (outcome) => {
-        if (outcome === true) return;
-        if (outcome === 404 || outcome === 405) return next();
-        reply.hijack();
-        respondStatus(reply.raw, outcome);
-      },
-      () => next(),
-    );
+    handler
+      .handle(request.raw, reply.raw, () => reply.hijack())
+      .then(
+        (outcome) => {
+          if (outcome === true) return;
+          if (outcome === 404 || outcome === 405) return next();
+          reply.hijack();
+          respondStatus(reply.raw, outcome);
+        },
+        () => next(),
+      );
   });
   done();
 }

@@ -59,14 +59,17 @@ export function serveAssets(buster: CacheBuster, options?: ServeOptions): AssetH
   }
 
   const handler = ((req, res, next) => {
-    handle(req, res).then((outcome) => {
-      if (outcome === true) return;
-      if (next && (outcome === 404 || outcome === 405)) next();
-      else respondStatus(res, outcome, outcome === 405 ? { Allow: "GET, HEAD" } : {});
-    }, (error) => {
-      opts.onError(error);
-      respondStatus(res, 503);
-    });
+    handle(req, res).then(
+      (outcome) => {
+        if (outcome === true) return;
+        if (next && (outcome === 404 || outcome === 405)) next();
+        else respondStatus(res, outcome, outcome === 405 ? { Allow: "GET, HEAD" } : {});
+      },
+      (error) => {
+        opts.onError(error);
+        respondStatus(res, 503);
+      },
+    );
   }) as AssetHandler;
   handler.handle = handle;
   return handler;
@@ -122,12 +125,15 @@ async function earlierVersion(ctx: Context, request: AssetRequest, found: Busted
   const copy = join(dirname(found.file), basename(request.urlPath));
   if (ctx.confinement && !(await ctx.confinement.allows(copy))) return undefined;
   const copied = await ctx.copies.hash(copy);
-  return copied?.hash === hash ? { kind: "file", found: { ...found, file: copy, size: copied.size, mtimeMs: copied.mtimeMs }, file: copy, hash } : undefined;
+  return copied?.hash === hash
+    ? { kind: "file", found: { ...found, file: copy, size: copied.size, mtimeMs: copied.mtimeMs }, file: copy, hash }
+    : undefined;
 }
 
 /** What a mismatched hash gets when nothing matches it: the current bytes, never stored, or a redirect. */
 async function mismatchPlan(ctx: Context, target: string, current: Plan): Promise<Plan> {
-  if (ctx.opts.mismatch === "redirect") return { kind: "redirect", location: await ctx.buster.urlAsync(target.replace(/#.*/, "")) };
+  if (ctx.opts.mismatch === "redirect")
+    return { kind: "redirect", location: await ctx.buster.urlAsync(target.replace(/#.*/, "")) };
   return current;
 }
 
@@ -135,7 +141,13 @@ const CACHE_CONTROL = (opts: ResolvedServeOptions, f: Freshness) =>
   f === "immutable" ? opts.immutable : f === "revalidate" ? opts.revalidate : "no-store";
 
 /** The caching headers of bytes with hash `sent` for a URL promising `requested`. */
-function cachingHeaders(ctx: Context, requested: string | undefined, sent: string, settled: boolean, tag = ""): Headers {
+function cachingHeaders(
+  ctx: Context,
+  requested: string | undefined,
+  sent: string,
+  settled: boolean,
+  tag = "",
+): Headers {
   const f = freshness({ requested, sent, settled });
   const headers: Headers = { "Cache-Control": CACHE_CONTROL(ctx.opts, f) };
   // A validator only for bytes known to be the hash's: a changing file gets none.
@@ -164,13 +176,22 @@ function respond(ctx: Context, req: IncomingMessage, res: ServerResponse, plan: 
   void respondFile(ctx, req, res, plan, requested, type);
 }
 
-async function respondFile(ctx: Context, req: IncomingMessage, res: ServerResponse, plan: Extract<Plan, { kind: "file" }>, requested: string | undefined, type: string): Promise<void> {
+async function respondFile(
+  ctx: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  plan: Extract<Plan, { kind: "file" }>,
+  requested: string | undefined,
+  type: string,
+): Promise<void> {
   const { found } = plan;
   const vary: Headers = ctx.opts.precompressed.length > 0 ? { Vary: "Accept-Encoding" } : {};
   const sibling = await ctx.siblings.find(req, plan.file, plan.hash, found.size ?? Infinity).catch(() => undefined);
   const allowed = sibling && (!ctx.confinement || (await ctx.confinement.allows(sibling.file)));
   const file = allowed ? sibling.file : plan.file;
-  const expected = allowed ? { size: sibling.stat.size, mtimeMs: sibling.stat.mtimeMs } : { size: found.size, mtimeMs: found.mtimeMs };
+  const expected = allowed
+    ? { size: sibling.stat.size, mtimeMs: sibling.stat.mtimeMs }
+    : { size: found.size, mtimeMs: found.mtimeMs };
   const encoding: Headers = allowed ? { "Content-Encoding": sibling.encoding } : {};
   const tag = allowed ? `-${sibling.encoding}` : "";
   sendFile(
@@ -182,8 +203,14 @@ async function respondFile(ctx: Context, req: IncomingMessage, res: ServerRespon
       const same = stat.size === expected.size && stat.mtimeMs === expected.mtimeMs;
       const fresh = same && settled(ctx, stat);
       // Bytes a hashed URL was answered with are worth keeping for when the file changes.
-      if (fresh && !allowed && requested === plan.hash) ctx.versions?.keepFile(found.urlPath, plan.hash, plan.file, stat.size);
-      return { "Content-Type": type, ...vary, ...encoding, ...cachingHeaders(ctx, requested, same ? plan.hash : "", fresh, tag) };
+      if (fresh && !allowed && requested === plan.hash)
+        ctx.versions?.keepFile(found.urlPath, plan.hash, plan.file, stat.size);
+      return {
+        "Content-Type": type,
+        ...vary,
+        ...encoding,
+        ...cachingHeaders(ctx, requested, same ? plan.hash : "", fresh, tag),
+      };
     },
     () => respondStatus(res, 404),
     (status, error) => {

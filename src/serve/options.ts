@@ -46,7 +46,16 @@ export interface ResolvedServeOptions {
   onError: (error: unknown) => void;
 }
 
-const KNOWN = new Set(["immutable", "revalidate", "mismatch", "dotfiles", "precompressed", "versions", "prefixes", "onError"]);
+const KNOWN = new Set([
+  "immutable",
+  "revalidate",
+  "mismatch",
+  "dotfiles",
+  "precompressed",
+  "versions",
+  "prefixes",
+  "onError",
+]);
 
 function bad(message: string): CacheBustError {
   return new CacheBustError("BAD_ARGUMENT", `cache-id/serve: ${message}`);
@@ -54,7 +63,8 @@ function bad(message: string): CacheBustError {
 
 function headerValue(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== "string" || value === "" || /[\r\n]/.test(value)) throw bad(`option "${name}" must be a one-line header value`);
+  if (typeof value !== "string" || value === "" || /[\r\n]/.test(value))
+    throw bad(`option "${name}" must be a one-line header value`);
   return value;
 }
 
@@ -63,17 +73,26 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   if (typeof options !== "object" || options === null) throw bad("options must be an object");
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw bad(`unknown option "${key}"`);
   const mismatch = options.mismatch ?? "no-store";
-  if (mismatch !== "no-store" && mismatch !== "redirect") throw bad(`option "mismatch" must be "no-store" or "redirect"`);
+  if (mismatch !== "no-store" && mismatch !== "redirect")
+    throw bad(`option "mismatch" must be "no-store" or "redirect"`);
   const precompressed = options.precompressed === false ? [] : (options.precompressed ?? ["br", "gzip"]);
   if (!Array.isArray(precompressed) || precompressed.some((e) => e !== "br" && e !== "gzip")) {
     throw bad(`option "precompressed" must be false or a list of "br" and "gzip"`);
   }
   const v = options.versions;
-  if (v !== undefined && v !== false && (typeof v !== "object" || v === null)) throw bad(`option "versions" must be false or an object`);
-  const versions = v === false ? undefined : { maxBytes: v?.maxBytes ?? 16 * 1024 * 1024, maxFileBytes: v?.maxFileBytes ?? 256 * 1024 };
-  if (versions && !(versions.maxBytes >= 0 && versions.maxFileBytes >= 0)) throw bad(`option "versions" sizes must be numbers >= 0`);
+  if (v !== undefined && v !== false && (typeof v !== "object" || v === null))
+    throw bad(`option "versions" must be false or an object`);
+  const versions =
+    v === false
+      ? undefined
+      : { maxBytes: v?.maxBytes ?? 16 * 1024 * 1024, maxFileBytes: v?.maxFileBytes ?? 256 * 1024 };
+  if (versions && !(versions.maxBytes >= 0 && versions.maxFileBytes >= 0))
+    throw bad(`option "versions" sizes must be numbers >= 0`);
   const prefixes = options.prefixes;
-  if (prefixes !== undefined && (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== "string" || !p.startsWith("/")))) {
+  if (
+    prefixes !== undefined &&
+    (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== "string" || !p.startsWith("/")))
+  ) {
     throw bad(`option "prefixes" must be a list of URL paths starting with "/"`);
   }
   return {

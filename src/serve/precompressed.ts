@@ -29,7 +29,12 @@ function statFile(file: string): Promise<fs.Stats | undefined> {
  * The digest of a compressed file's decompressed bytes, or `undefined` when it does not
  * decompress or grows past `limit` bytes (then it cannot be the file it sits next to).
  */
-function decompressedDigest(file: string, encoding: "br" | "gzip", algorithm: string, limit: number): Promise<string | undefined> {
+function decompressedDigest(
+  file: string,
+  encoding: "br" | "gzip",
+  algorithm: string,
+  limit: number,
+): Promise<string | undefined> {
   return new Promise((ok) => {
     const hash = createHash(algorithm);
     let total = 0;
@@ -68,7 +73,9 @@ export function createSiblings(encodings: ReadonlyArray<"br" | "gzip">, algorith
       if (encodings.length === 0 || !req.headers["accept-encoding"]) return undefined;
       const offered = [...encodings, "identity"];
       // At equal quality the server's order decides (br before gzip): negotiator 1's `preferred`, which its types lack.
-      const accepted = (new Negotiator(req) as unknown as PreferringNegotiator).encodings(offered, { preferred: offered });
+      const accepted = (new Negotiator(req) as unknown as PreferringNegotiator).encodings(offered, {
+        preferred: offered,
+      });
       for (const encoding of accepted) {
         if (encoding !== "br" && encoding !== "gzip") break;
         const sibling = file + SUFFIX[encoding];

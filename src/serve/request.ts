@@ -42,7 +42,10 @@ function originForm(target: string): string {
  * parseAssetRequest("/img/car.jpg?v=3f2a9c1b0d", { mode: "query", param: "v", length: 10 })
  * // { path: "/img/car.jpg", query: "v=3f2a9c1b0d", urlPath: "/img/car.jpg", hash: "3f2a9c1b0d" }
  */
-export function parseAssetRequest(target: string, o: { mode: "query" | "path"; param: string; length: number }): AssetRequest | undefined {
+export function parseAssetRequest(
+  target: string,
+  o: { mode: "query" | "path"; param: string; length: number },
+): AssetRequest | undefined {
   const parts = splitUrl(originForm(target));
   if (!parts || parts.lead !== "" || parts.trail !== "") return undefined;
   const urlPath = resolveUrlPath(parts.path, "/", target);

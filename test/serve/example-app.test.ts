@@ -6,7 +6,11 @@ const REPO = join(__dirname, "../..");
 
 describe("the example app (npm run demo:app)", () => {
   it("starts, shows the edited stylesheet under a new URL, and exits 0 with --once", () => {
-    const run = spawnSync(process.execPath, ["examples/app/server.mjs", "--once"], { cwd: REPO, encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["examples/app/server.mjs", "--once"], {
+      cwd: REPO,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     const urls = [...run.stdout.matchAll(/page names +(\S+)/g)].map((m) => m[1]);
     expect(urls).toHaveLength(2);

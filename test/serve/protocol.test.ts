@@ -63,7 +63,10 @@ describe("serveAssets and HTTP", () => {
   });
 
   it("sends the .br sibling to a client that accepts br, with Vary: Accept-Encoding", async () => {
-    const { buster, url, hash } = await setup({ "img/logo.svg.br": brotliCompressSync(SVG), "img/logo.svg.gz": gzipSync(SVG) });
+    const { buster, url, hash } = await setup({
+      "img/logo.svg.br": brotliCompressSync(SVG),
+      "img/logo.svg.gz": gzipSync(SVG),
+    });
     const { port } = await startHttp(buster);
     const reply = await request(port, url, { "accept-encoding": "gzip, br" });
     expect(reply.headers["content-encoding"]).toBe("br");
@@ -75,7 +78,10 @@ describe("serveAssets and HTTP", () => {
   });
 
   it("sends the .gz sibling to a client that accepts only gzip", async () => {
-    const { buster, url } = await setup({ "img/logo.svg.br": brotliCompressSync(SVG), "img/logo.svg.gz": gzipSync(SVG) });
+    const { buster, url } = await setup({
+      "img/logo.svg.br": brotliCompressSync(SVG),
+      "img/logo.svg.gz": gzipSync(SVG),
+    });
     const { port } = await startHttp(buster);
     const reply = await request(port, url, { "accept-encoding": "gzip" });
     expect(reply.headers["content-encoding"]).toBe("gzip");
@@ -132,7 +138,10 @@ describe("serveAssets and HTTP", () => {
 
   it("uses the configured Cache-Control values", async () => {
     const { buster, url } = await setup();
-    const { port } = await startHttp(buster, { immutable: "public, max-age=600", revalidate: "public, max-age=0, must-revalidate" });
+    const { port } = await startHttp(buster, {
+      immutable: "public, max-age=600",
+      revalidate: "public, max-age=0, must-revalidate",
+    });
     expect((await request(port, url)).headers["cache-control"]).toBe("public, max-age=600");
     expect((await request(port, "/img/logo.svg")).headers["cache-control"]).toBe("public, max-age=0, must-revalidate");
   });

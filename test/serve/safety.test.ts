@@ -9,7 +9,12 @@ const SECRET = "secret-bytes";
 
 /** A site under `outer/public`, with a secret next to it in `outer/`, and a buster over the site. */
 async function setup(options = {}) {
-  const outer = site({ "secret.txt": SECRET, "public/img/car.jpg": "car", "public/.env": "TOKEN=1", "public/.git/config": "[core]" });
+  const outer = site({
+    "secret.txt": SECRET,
+    "public/img/car.jpg": "car",
+    "public/.env": "TOKEN=1",
+    "public/.git/config": "[core]",
+  });
   const root = `${outer}/public`;
   await settle([`${root}/img/car.jpg`]);
   return { outer, root, buster: createCacheBuster({ root, trustAfterMs: 5, ...options }) };
@@ -132,7 +137,31 @@ describe("serveAssets refuses what is not the site's", () => {
 });
 
 /** Characters a hostile request path is made of. */
-const PIECES = ["/", ".", "..", "%", "%2e", "%2f", "%5c", "\\", "%00", "%25", "img", "car.jpg", ".env", "?", "#", "v=", "%E0", "~", ";", "*", "0123456789", "%ff", "é"];
+const PIECES = [
+  "/",
+  ".",
+  "..",
+  "%",
+  "%2e",
+  "%2f",
+  "%5c",
+  "\\",
+  "%00",
+  "%25",
+  "img",
+  "car.jpg",
+  ".env",
+  "?",
+  "#",
+  "v=",
+  "%E0",
+  "~",
+  ";",
+  "*",
+  "0123456789",
+  "%ff",
+  "é",
+];
 
 describe("serveAssets under fuzzed request paths", () => {
   it.each([

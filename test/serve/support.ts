@@ -57,7 +57,11 @@ export function startHttp(buster: CacheBuster, options?: ServeOptions): Promise<
 }
 
 /** Express with the handler first and one route after it (`/app-route`), to show what falls through. */
-export function startExpress(buster: CacheBuster, options?: ServeOptions, setup?: (app: express.Express) => void): Promise<Running> {
+export function startExpress(
+  buster: CacheBuster,
+  options?: ServeOptions,
+  setup?: (app: express.Express) => void,
+): Promise<Running> {
   const app = express();
   setup?.(app);
   app.use(serveAssets(buster, options));
@@ -66,7 +70,11 @@ export function startExpress(buster: CacheBuster, options?: ServeOptions, setup?
 }
 
 /** Fastify with the plugin and one route (`/app-route`). */
-export async function startFastify(buster: CacheBuster, options?: ServeOptions, setup?: (app: ReturnType<typeof Fastify>) => Promise<void>): Promise<Running> {
+export async function startFastify(
+  buster: CacheBuster,
+  options?: ServeOptions,
+  setup?: (app: ReturnType<typeof Fastify>) => Promise<void>,
+): Promise<Running> {
   const app = Fastify();
   await setup?.(app);
   await app.register(fastifyAssets, { buster, ...options });
@@ -95,7 +103,12 @@ export interface Reply {
  * Sends one request with the path exactly as given (no client-side normalising of `..`,
  * `%2e` or `\`), bounded in time.
  */
-export function request(port: number, path: string, headers: Record<string, string> = {}, method = "GET"): Promise<Reply> {
+export function request(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = "GET",
+): Promise<Reply> {
   return new Promise((ok, fail) => {
     const req = http.request({ host: "127.0.0.1", port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];

@@ -15,7 +15,10 @@ const CAR = "car-bytes";
 
 /** Views in `views/`, an image in `public/`, settled, and one buster over `public/`. */
 async function setup(views: Record<string, string>) {
-  const dir = site({ "public/img/car.jpg": CAR, ...Object.fromEntries(Object.entries(views).map(([k, v]) => [`views/${k}`, v])) });
+  const dir = site({
+    "public/img/car.jpg": CAR,
+    ...Object.fromEntries(Object.entries(views).map(([k, v]) => [`views/${k}`, v])),
+  });
   await settle([`${dir}/public/img/car.jpg`]);
   return { views: `${dir}/views`, buster: createCacheBuster({ root: `${dir}/public`, trustAfterMs: 5 }) };
 }
@@ -86,7 +89,11 @@ describe("views with the handler, one buster for both", () => {
   it("renders busted URLs with Fastify and @fastify/view (Nunjucks)", async () => {
     const { views, buster } = await setup({ "page.njk": `<img src="{{ '/img/car.jpg' | cache_bust }}">` });
     const running = await startFastify(buster, {}, async (app) => {
-      await app.register(view, { engine: { nunjucks }, root: views, options: { onConfigure: (env: nunjucks.Environment) => registerNunjucks(env, buster) } });
+      await app.register(view, {
+        engine: { nunjucks },
+        root: views,
+        options: { onConfigure: (env: nunjucks.Environment) => registerNunjucks(env, buster) },
+      });
       app.get("/page", (_req: unknown, reply: { view(name: string): unknown }) => reply.view("page.njk"));
     });
     await expectServed(running);
