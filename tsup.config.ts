@@ -11,6 +11,7 @@ export default defineConfig({
     css: "src/css/index.ts",
     js: "src/js/index.ts",
     cli: "src/cli/index.ts",
+    serve: "src/serve/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -24,5 +25,5 @@ export default defineConfig({
   shims: true,
   sourcemap: false,
   // Engines are peer dependencies: never bundle them.
-  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5", "es-module-lexer", "@jridgewell/trace-mapping", "@jridgewell/sourcemap-codec"],
+  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5", "es-module-lexer", "@jridgewell/trace-mapping", "@jridgewell/sourcemap-codec", "send", "negotiator", "fresh", "mime-types"],
 });
