@@ -16,6 +16,7 @@ export type {
   ResolvedOptions,
   TransformContext,
   ValidateMode,
+  WatchOptions,
 } from "./core/types.js";
 export { buildManifest, formatManifest, writeManifest } from "./core/manifest.js";
 export type { Manifest, ManifestEntry } from "./core/manifest.js";

@@ -8,9 +8,10 @@ import { Lookups } from "./lookup.js";
 import { MissingReporter } from "./missing.js";
 import { checkCallOptions, resolveOptions } from "./options.js";
 import { bustedFile, renderTarget } from "./render.js";
-import { resolveUrl, type Core, type Resolution } from "./resolve.js";
+import type { Core, Resolution } from "./resolve.js";
 import { TargetCache } from "./target.js";
 import { transformerFor } from "./transform.js";
+import { WatchTracker } from "./watch.js";
 import type { BustedFile, CacheBuster, CacheBustOptions, CallOptions } from "./types.js";
 
 /** Marks a CacheBuster; `Symbol.for` so that ESM- and CJS-loaded copies recognise each other. */
@@ -34,25 +35,16 @@ function assemble(options: CacheBustOptions) {
     cache,
     targets: new TargetCache(opts, keyOf),
     missing: new MissingReporter(cache.counters, opts.onWarning),
+    watch: opts.validate === "watch" ? new WatchTracker(opts.roots.map((r) => r.dir), opts.watch) : undefined,
     transformerFor: (c) => transformerFor(opts, c),
   };
   const drive = new Drivers(core);
   return { core, drive, lookups: new Lookups(core, drive) };
 }
 
-/**
- * Creates a cache buster: content hashes of files, cached in memory and re-validated against
- * each file's metadata, put into URLs.
- *
- * @example
- * const buster = createCacheBuster({ root: "public" });
- * buster.url("/img/car.jpg"); // "/img/car.jpg?v=3f2a9c1b0d"
- * buster.url("car.jpg", "/img/page.html"); // "car.jpg?v=3f2a9c1b0d"
- */
-export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
-  const { core, drive, lookups } = assemble(options);
+/** What a resolution gives each method, after the missing policy (which may throw). */
+function answers(core: Core) {
   const { opts, cache } = core;
-
   /** The hash a resolution gives, after the missing policy (which may throw). */
   const hashOf = (url: unknown, call: CallOptions, resolution: Resolution): string | undefined => {
     if (resolution.kind === "file") return resolution.entry.hash;
@@ -70,6 +62,23 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     if (resolution.kind !== "file") return (hashOf(url, call, resolution), undefined);
     return bustedFile(resolution.entry.candidate.urlPath, resolution.entry, opts);
   };
+  return { hashOf, urlOf, fileOf };
+}
+
+/**
+ * Creates a cache buster: content hashes of files, cached in memory and re-validated against
+ * each file's metadata, put into URLs.
+ *
+ * @example
+ * const buster = createCacheBuster({ root: "public" });
+ * buster.url("/img/car.jpg"); // "/img/car.jpg?v=3f2a9c1b0d"
+ * buster.url("car.jpg", "/img/page.html"); // "car.jpg?v=3f2a9c1b0d"
+ */
+export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
+  const { core, drive, lookups } = assemble(options);
+  const { opts, cache } = core;
+
+  const { hashOf, urlOf, fileOf } = answers(core);
   const list = (): BustedFile[] => cache.sorted().map(([urlPath, entry]) => bustedFile(urlPath, entry, opts));
 
   const buster: CacheBuster & { [CACHE_BUSTER]: true } = {
@@ -107,7 +116,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     integrity(url, algorithm = "sha384", from) {
       checkSriAlgorithm(algorithm, url);
       const call = callOptions(from);
-      const resolve = () => drive.sync(resolveUrl(core, url, call.from));
+      const resolve = () => drive.resolveSync(url, call.from);
       return integrityFor(url, algorithm, opts, cache, resolve, (resolution) => hashOf(url, call, resolution));
     },
     manifest() {
@@ -119,11 +128,13 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     stats: () => ({ ...cache.counters }),
     refresh() {
       cache.refresh();
+      core.watch?.refresh();
       lookups.clear();
       core.missing.clear();
     },
     clear() {
       cache.clear();
+      core.watch?.refresh();
       core.targets.clear();
       lookups.clear();
       core.missing.clear();
@@ -134,7 +145,9 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       }
       return emitFiles(list(), outDir, opts, (file) => opts.onWarning(file));
     },
-    close() {},
+    close() {
+      core.watch?.close();
+    },
   };
   return buster;
 }

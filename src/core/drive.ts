@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import type { Entry, Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
 import { createReadScratch, readFileCallback, readFileSync, type ReadScratch } from "./read.js";
-import { bustReference, load, type Core, type Op, type Step, type TransformOp } from "./resolve.js";
+import { bustReference, hit, load, NO_CHAIN, resolveTarget, SKIP, unchangedEntry, type Core, type Op, type Resolution, type Step, type TransformOp } from "./resolve.js";
+import type { Target } from "./target.js";
+import type { CallOptions } from "./types.js";
 import { referencesOf, transformNow, transformWith, type Answer } from "./transform.js";
 
 /** The file's `Stats`, or `undefined` whatever the failure: the read that follows names it. */
@@ -36,6 +38,43 @@ export class Drivers {
   /** Runs a step to its end without blocking; `done` is called once (at once, if the step needs no I/O). */
   async<T>(step: Step<T>, done: Done<T>): void {
     runAsync(step, this.#performAsync, done);
+  }
+
+  /** What a URL of a call from outside resolves to, with blocking I/O. */
+  resolveSync(url: unknown, from: CallOptions["from"]): Resolution {
+    const t = this.core.targets.get(url, from);
+    if (!t) return SKIP;
+    return this.#statHit(t) ?? this.sync(resolveTarget(this.core, t, url, NO_CHAIN));
+  }
+
+  /**
+   * The call a server or a dev build makes most, a stat-validated hit of a URL with one
+   * candidate and no dependencies, made with the same rules (`unchangedEntry`, `hit`) as
+   * plain calls: running the generators for it measured ~15% slower than the stat alone.
+   * `undefined`: anything else, left to the full path (which stats again: a changed file
+   * is read anyway).
+   */
+  #statHit(t: Target): Resolution | undefined {
+    const { cache } = this.core;
+    if (t.candidates.length !== 1 || this.core.watch || this.core.opts.validate === "once") return undefined;
+    const { candidate, key } = t.candidates[0] as Target["candidates"][number];
+    const cached = cache.entries.get(key);
+    if (!cached || !cached.trusted || cached.deps.length > 0) return undefined;
+    const entry = unchangedEntry(this.core, key, statOrUndefined(candidate.file));
+    if (!entry) return undefined;
+    cache.counters.stats++;
+    return { kind: "file", target: t, entry: hit(this.core, entry, 0) };
+  }
+
+  /** What a URL of a call from outside resolves to, without blocking. */
+  resolveAsync(url: unknown, from: CallOptions["from"]): Promise<Resolution> {
+    let t: Target | undefined;
+    try {
+      t = this.core.targets.get(url, from);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return t ? this.promise(resolveTarget(this.core, t, url, NO_CHAIN)) : Promise.resolve(SKIP);
   }
 
   /** {@link async} as a promise. */

@@ -57,5 +57,5 @@ export function integrityFor(
     const value = sriOf(resolution.entry, url, algorithm, opts, cache);
     if (value !== undefined) return value;
   }
-  throw new CacheBustError("NOT_A_FILE", `cache-id: URL ${showUrl(url)} kept changing while its integrity was computed`, { url });
+  throw new CacheBustError("FILE_CHANGING", `cache-id: URL ${showUrl(url)} kept changing while its integrity was computed`, { url });
 }

@@ -1,5 +1,6 @@
+import { BoundedMap } from "./bounded.js";
 import type { Drivers } from "./drive.js";
-import { resolveUrl, type Core, type Resolution } from "./resolve.js";
+import type { Core, Resolution } from "./resolve.js";
 import type { CallOptions } from "./types.js";
 import { isRootRelative } from "./url.js";
 
@@ -7,11 +8,12 @@ import { isRootRelative } from "./url.js";
  * What URLs resolve to, through the `validate: "once"` memos: the resolution of each URL (by
  * URL and base directory) in this generation, and the busted URL of each root-relative URL
  * called without options, the call a template build makes most. Both are cleared together by
- * `refresh()`, so the second is never older than the first. Without "once", no memo.
+ * `refresh()`, so the second is never older than the first. Without "once", no memo. URLs
+ * left alone are not remembered; both memos are bounded (see `BoundedMap`).
  */
 export class Lookups {
-  readonly #memo = new Map<string, Resolution>();
-  readonly #rendered = new Map<string, string>();
+  readonly #memo = new BoundedMap<Resolution>();
+  readonly #rendered = new BoundedMap<string>((key, busted) => key.length + busted.length);
   readonly #once: boolean;
 
   constructor(
@@ -39,8 +41,8 @@ export class Lookups {
     const key = this.#keyOf(url, call);
     const known = key === undefined ? undefined : this.#known(key);
     if (known) return known;
-    const resolution = this.drive.sync(resolveUrl(this.core, url, call.from));
-    if (key !== undefined) this.#memo.set(key, resolution);
+    const resolution = this.drive.resolveSync(url, call.from);
+    if (key !== undefined && resolution.kind !== "skip") this.#memo.set(key, resolution);
     return resolution;
   }
 
@@ -49,8 +51,8 @@ export class Lookups {
     const key = this.#keyOf(url, call);
     const known = key === undefined ? undefined : this.#known(key);
     if (known) return known;
-    const resolution = await this.drive.promise(resolveUrl(this.core, url, call.from));
-    if (key !== undefined) this.#memo.set(key, resolution);
+    const resolution = await this.drive.resolveAsync(url, call.from);
+    if (key !== undefined && resolution.kind !== "skip") this.#memo.set(key, resolution);
     return resolution;
   }
 

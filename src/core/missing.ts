@@ -1,3 +1,4 @@
+import { BoundedMap } from "./bounded.js";
 import { CacheBustError } from "./errors.js";
 import type { Candidate } from "./locate.js";
 import type { CacheBustStats, MissingPolicy } from "./types.js";
@@ -14,10 +15,11 @@ export function isMissing(error: unknown, candidate: Candidate): error is CacheB
 
 /**
  * Applies the `missing` policy to one URL with no file: throws under `"error"`, warns once per
- * URL (until `clear()`) under `"warn"`, counts it in every case.
+ * URL (until `clear()`, or until the bounded memory of warned URLs starts again) under
+ * `"warn"`, counts it in every case.
  */
 export class MissingReporter {
-  readonly #warned = new Set<string>();
+  readonly #warned = new BoundedMap<true>();
 
   constructor(
     readonly counters: CacheBustStats,
@@ -29,7 +31,7 @@ export class MissingReporter {
     this.counters.missing++;
     if (policy === "error") throw error;
     if (policy === "warn" && !this.#warned.has(url)) {
-      this.#warned.add(url);
+      this.#warned.set(url, true);
       this.onWarning(error);
     }
   }

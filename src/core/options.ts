@@ -1,12 +1,24 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { CacheBustError } from "./errors.js";
-import type { CacheBustOptions, CallOptions, ResolvedOptions } from "./types.js";
+import type { CacheBustOptions, CallOptions, ResolvedOptions, WatchOptions } from "./types.js";
 
 const KNOWN = new Set([
   "root", "roots", "mode", "param", "algorithm", "length", "missing", "trustAfterMs", "validate",
-  "onWarning", "transformers", "allowLinksOutside",
+  "onWarning", "transformers", "allowLinksOutside", "watch",
 ]);
+
+/** Shortest hash kept: below 6 hex characters, two files of one site share a hash too often. */
+export const MIN_LENGTH = 6;
+
+/** A value shown in a message: JSON where it can be (a BigInt or a cycle cannot), else its type. */
+function show(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `a ${typeof value} (${String(value).slice(0, 40)})`;
+  }
+}
 
 function bad(message: string): CacheBustError {
   return new CacheBustError("BAD_ARGUMENT", `cache-id: ${message}`);
@@ -15,7 +27,7 @@ function bad(message: string): CacheBustError {
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
-    throw bad(`option "${name}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(value)}`);
+    throw bad(`option "${name}" must be one of ${allowed.map((a) => show(a)).join(", ")}, got ${show(value)}`);
   }
   return value as T;
 }
@@ -25,7 +37,7 @@ const MISSING_POLICIES = ["error", "warn", "ignore"] as const;
 /** Checks a query parameter name: non-empty, without `&`, `#`, `=` or white space. */
 export function checkParam(param: unknown, what: string): string {
   if (typeof param !== "string" || param === "" || /[&#=\s]/.test(param)) {
-    throw bad(`${what} must be a non-empty string without &, #, = or spaces, got ${JSON.stringify(param)}`);
+    throw bad(`${what} must be a non-empty string without &, #, = or spaces, got ${show(param)}`);
   }
   return param;
 }
@@ -57,22 +69,23 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
   try {
     digestLength = createHash(algorithm).digest("hex").length;
   } catch {
-    throw bad(`option "algorithm": node:crypto does not know ${JSON.stringify(algorithm)}`);
+    throw bad(`option "algorithm": node:crypto does not know ${show(algorithm)}`);
   }
   const length = options.length ?? 10;
-  if (!Number.isInteger(length) || length < 1 || length > digestLength) {
-    throw bad(`option "length" must be a whole number from 1 to ${digestLength} for ${algorithm}, got ${JSON.stringify(length)}`);
+  if (!Number.isInteger(length) || length < MIN_LENGTH || length > digestLength) {
+    throw bad(`option "length" must be a whole number from ${MIN_LENGTH} to ${digestLength} for ${algorithm}, got ${show(length)}`);
   }
   const param = checkParam(options.param ?? "v", `option "param"`);
   const trustAfterMs = options.trustAfterMs ?? 3000;
   if (typeof trustAfterMs !== "number" || !(trustAfterMs >= 0)) {
-    throw bad(`option "trustAfterMs" must be a number of milliseconds >= 0, got ${JSON.stringify(trustAfterMs)}`);
+    throw bad(`option "trustAfterMs" must be a number of milliseconds >= 0, got ${show(trustAfterMs)}`);
   }
   if (options.onWarning !== undefined && typeof options.onWarning !== "function") {
     throw bad(`option "onWarning" must be a function`);
   }
   const transformers = options.transformers ?? [];
-  if (!Array.isArray(transformers) || transformers.some((t) => typeof t?.test !== "function" || typeof t?.transform !== "function")) {
+  // A loop over every index, not `some`, which skips the holes of a sparse array.
+  if (!Array.isArray(transformers) || !Array.from(transformers).every((t) => typeof t?.test === "function" && typeof t?.transform === "function")) {
     throw bad(`option "transformers" must be an array of { name, test(), transform() }`);
   }
   const allowLinksOutside = options.allowLinksOutside ?? false;
@@ -87,11 +100,23 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
     length,
     missing: oneOf("missing", options.missing, MISSING_POLICIES, "error"),
     trustAfterMs,
-    validate: oneOf("validate", options.validate, ["always", "once"], "always"),
+    validate: oneOf("validate", options.validate, ["always", "once", "watch"], "always"),
+    watch: resolveWatch(options.watch),
     onWarning: options.onWarning ?? ((error) => console.warn(error.message)),
     transformers,
     allowLinksOutside,
   };
+}
+
+/** Checks the settings of `validate: "watch"` and fills in defaults. */
+function resolveWatch(watch: unknown): Required<WatchOptions> {
+  if (watch !== undefined && (watch === null || typeof watch !== "object")) throw bad(`option "watch" must be an object such as { recheckMs: 1000 }`);
+  const { recheckMs = 1000, maxDirectories = 8192, ...rest } = (watch ?? {}) as WatchOptions;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw bad(`unknown option "watch.${unknown}"`);
+  if (typeof recheckMs !== "number" || !(recheckMs >= 0)) throw bad(`option "watch.recheckMs" must be a number of milliseconds >= 0, got ${show(recheckMs)}`);
+  if (!Number.isInteger(maxDirectories) || maxDirectories < 0) throw bad(`option "watch.maxDirectories" must be a whole number >= 0, got ${show(maxDirectories)}`);
+  return { recheckMs, maxDirectories };
 }
 
 /**
@@ -103,7 +128,7 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
  */
 export function resolveRoots(root: unknown, roots: unknown): Array<{ prefix: string; dir: string }> {
   if (root !== undefined && (typeof root !== "string" || root === "")) {
-    throw bad(`option "root" must be a directory path, got ${JSON.stringify(root)}`);
+    throw bad(`option "root" must be a directory path, got ${show(root)}`);
   }
   if (roots !== undefined && (roots === null || typeof roots !== "object" || Array.isArray(roots))) {
     throw bad(`option "roots" must be an object such as { "/static/": "assets" }`);
@@ -111,16 +136,16 @@ export function resolveRoots(root: unknown, roots: unknown): Array<{ prefix: str
   const out = new Map<string, string>();
   for (const [key, dir] of Object.entries((roots ?? {}) as Record<string, unknown>)) {
     if (!key.startsWith("/") || key.includes("\\") || key.split("/").some((s) => s === "." || s === "..")) {
-      throw bad(`option "roots": the key ${JSON.stringify(key)} must be a URL path starting with "/"`);
+      throw bad(`option "roots": the key ${show(key)} must be a URL path starting with "/"`);
     }
     if (typeof dir !== "string" || dir === "") {
-      throw bad(`option "roots": the directory for ${JSON.stringify(key)} must be a path, got ${JSON.stringify(dir)}`);
+      throw bad(`option "roots": the directory for ${show(key)} must be a path, got ${show(dir)}`);
     }
     const prefix = key.endsWith("/") ? key : `${key}/`;
     if (prefix === "/" && root !== undefined) {
       throw bad(`give either option "root" or a "/" key in "roots", not both`);
     }
-    if (out.has(prefix)) throw bad(`option "roots" names ${JSON.stringify(prefix)} twice`);
+    if (out.has(prefix)) throw bad(`option "roots" names ${show(prefix)} twice`);
     out.set(prefix, resolve(dir));
   }
   if (!out.has("/")) out.set("/", resolve((root as string | undefined) ?? process.cwd()));

@@ -7,6 +7,7 @@ import { isMissing, type MissingReporter } from "./missing.js";
 import { digestBytes, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
 import { renderTarget } from "./render.js";
 import type { Target, TargetCache } from "./target.js";
+import type { WatchTracker } from "./watch.js";
 import type { ContentTransformer, MissingPolicy, ResolvedOptions } from "./types.js";
 
 // Resolution is written once, as generators that yield the I/O they need (`Op`) and are
@@ -52,6 +53,8 @@ export interface Core {
   cache: HashCache;
   targets: TargetCache;
   missing: MissingReporter;
+  /** With `validate: "watch"`: which entries may be answered without a check. */
+  watch: WatchTracker | undefined;
   transformerFor(candidate: Candidate): ContentTransformer | undefined;
 }
 
@@ -83,19 +86,39 @@ function* entryFor(core: Core, candidate: Candidate, key: string, url: unknown, 
     cache.counters.hits++;
     return cached;
   }
+  if (cached && core.watch?.fresh(cached, cache.entries)) {
+    cache.counters.hits++;
+    return cached;
+  }
+  const startedAt = core.watch ? Date.now() : 0;
   if (cached && cached.trusted) {
     cache.counters.stats++;
     const st = (yield { op: "stat", file: candidate.file }) as fs.Stats | undefined;
     // Gone or unreadable: forgotten, and the read below says why.
     if (!st) cache.entries.delete(key);
-    const current = st && cache.entries.get(key);
-    if (current && sameIdentity(current.identity, st) && (yield* depsValid(core, current, chain))) {
-      current.checkedIn = cache.generation;
-      cache.counters.hits++;
-      return current;
-    }
+    const current = unchangedEntry(core, key, st);
+    if (current && (current.deps.length === 0 || (yield* depsValid(core, current, chain)))) return hit(core, current, startedAt);
   }
-  return (yield { op: "load", candidate, key, url, chain }) as Entry;
+  const entry = (yield { op: "load", candidate, key, url, chain }) as Entry;
+  core.watch?.track(candidate.file, startedAt);
+  return entry;
+}
+
+/**
+ * The cached entry of `key` if `st` still describes its file. Looked up again, not passed in:
+ * another (async) call may have replaced it while the stat ran.
+ */
+export function unchangedEntry(core: Core, key: string, st: fs.Stats | undefined): Entry | undefined {
+  const current = st && core.cache.entries.get(key);
+  return current && sameIdentity(current.identity, st as fs.Stats) ? current : undefined;
+}
+
+/** Counts a validated entry as a hit of this generation (and, watching, as clean). */
+export function hit(core: Core, entry: Entry, startedAt: number): Entry {
+  entry.checkedIn = core.cache.generation;
+  core.cache.counters.hits++;
+  core.watch?.track(entry.candidate.file, startedAt);
+  return entry;
 }
 
 /** Whether every file a rewritten entry depends on still has the hash it was built with. */
@@ -170,11 +193,5 @@ export function* bustReference(core: Core, ref: string, op: TransformOp, missing
   return renderTarget(t, entry, core.opts.param, core.opts);
 }
 
-const SKIP: Resolution = Object.freeze({ kind: "skip" });
-
-/** What a URL of a call from outside comes to (`from`: the page it is on). */
-export function* resolveUrl(core: Core, url: unknown, from: string | (() => string | undefined) | undefined): Step<Resolution> {
-  const t = core.targets.get(url, from);
-  if (!t) return SKIP;
-  return yield* resolveTarget(core, t, url, NO_CHAIN);
-}
+/** What a URL left alone (`data:`, `#x`...) comes to. */
+export const SKIP: Resolution = Object.freeze({ kind: "skip" });

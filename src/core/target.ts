@@ -1,3 +1,4 @@
+import { BoundedMap } from "./bounded.js";
 import type { Entry } from "./cache.js";
 import { CacheBustError, showUrl } from "./errors.js";
 import { candidatesFor, type Candidate } from "./locate.js";
@@ -19,8 +20,8 @@ export interface Target {
   rendered?: Rendered;
 }
 
-/** Most targets kept; past it the map starts again, so memory stays bounded. */
-const MAX_TARGETS = 50_000;
+/** A target holds its URL's parts and its last busted URL: about three times the key's text. */
+const weighTarget = (key: string) => 3 * key.length;
 
 /** The page URL of a call, asking a lazy `from` for it. */
 export function pageUrlOf(from: CallOptions["from"]): string | undefined {
@@ -47,11 +48,12 @@ export function parseTarget(url: string, base: string, opts: ResolvedOptions, ke
 }
 
 /**
- * Targets by URL and base directory (parsing is pure, so it is done once per spelling), and
+ * Targets by URL and base directory (parsing is pure, so it is done once per spelling; bounded,
+ * see `BoundedMap`), and
  * the base directory of the last page asked about: consecutive calls tend to share a page.
  */
 export class TargetCache {
-  readonly #targets = new Map<string, Target | null>();
+  readonly #targets = new BoundedMap<Target>(weighTarget);
   #lastPage: string | undefined;
   #lastBase = "/";
 
@@ -84,11 +86,11 @@ export class TargetCache {
     const base = absolute ? "/" : this.baseOf(from);
     const key = absolute ? url : `${base}\0${url}`;
     const known = this.#targets.get(key);
-    if (known !== undefined) return known ?? undefined;
-    const target = parseTarget(url, base, this.opts, this.keyOf) ?? null;
-    if (this.#targets.size >= MAX_TARGETS) this.#targets.clear();
-    this.#targets.set(key, target);
-    return target ?? undefined;
+    if (known !== undefined) return known;
+    const target = parseTarget(url, base, this.opts, this.keyOf);
+    // A URL left alone is never stored: telling one costs less than keeping a `data:` URL alive.
+    if (target) this.#targets.set(key, target);
+    return target;
   }
 
   /** Forgets every target. */

@@ -7,7 +7,18 @@ export type BustMode = "query" | "path";
 export type MissingPolicy = "error" | "warn" | "ignore";
 
 /** When a cached hash is checked against its file. */
-export type ValidateMode = "always" | "once";
+export type ValidateMode = "always" | "once" | "watch";
+
+/** Settings of `validate: "watch"`. */
+export interface WatchOptions {
+  /**
+   * A clean file is checked with `stat` again once this many ms have passed since its last
+   * check: the bound on staleness where file-system events are lost (default 1000).
+   */
+  recheckMs?: number;
+  /** Most directories watched at once (default 8192); files elsewhere rely on `recheckMs`. */
+  maxDirectories?: number;
+}
 
 /** Options of {@link createCacheBuster}. */
 export interface CacheBustOptions {
@@ -27,8 +38,13 @@ export interface CacheBustOptions {
   missing?: MissingPolicy;
   /** A hash read within this many ms of the file's mtime/ctime is not reused (default 3000). */
   trustAfterMs?: number;
-  /** `"always"`: every call checks the file; `"once"`: once per file until `refresh()`. */
+  /**
+   * `"always"`: every call checks the file; `"once"`: once per file until `refresh()`;
+   * `"watch"`: a hit makes no system call, file-system events and a periodic re-check see changes.
+   */
   validate?: ValidateMode;
+  /** Settings of `validate: "watch"`. */
+  watch?: WatchOptions;
   /** Receives each `missing: "warn"` warning (default: `console.warn` of its message). */
   onWarning?: (error: CacheBustError) => void;
   /** Rewriters of file contents (such as `cache-id/css`): their output is what gets hashed. */
@@ -51,6 +67,7 @@ export interface ResolvedOptions {
   missing: MissingPolicy;
   trustAfterMs: number;
   validate: ValidateMode;
+  watch: Required<WatchOptions>;
   onWarning: (error: CacheBustError) => void;
   transformers: ContentTransformer[];
   allowLinksOutside: boolean;

@@ -19,6 +19,9 @@ export interface UrlParts {
 
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
+/** A UTF-16 surrogate without its pair: no file name has one, and `encodeURI` throws on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** What {@link resolveUrlPath} would change in a path starting with `/`: `\`, `//`, `.` or `..` segments. */
 const NOT_NORMAL = /\\|\/(?:\/|\.\.?(?:\/|$))/;
 
@@ -105,7 +108,7 @@ export function baseDirectory(from: string | undefined): string {
 /**
  * Resolves a URL path (as written) to a decoded, normalised URL path: relative paths against
  * `base`, percent-encoding decoded, `\` read as `/`, `.` and `..` segments resolved lexically.
- * A trailing `/` is kept. Throws `BAD_URL` (malformed encoding, NUL, too long) and
+ * A trailing `/` is kept. Throws `BAD_URL` (malformed encoding, NUL, lone surrogate, too long) and
  * `OUTSIDE_ROOT` (a `..` above `/`, encoded or not); `root` only names the directory in that message.
  *
  * @example
@@ -124,6 +127,9 @@ export function resolveUrlPath(path: string, base: string, url: string, root?: s
   }
   if (decoded.includes("\0")) {
     throw new CacheBustError("BAD_URL", `cache-id: URL ${showUrl(url)} contains a NUL byte`, { url });
+  }
+  if (LONE_SURROGATE.test(decoded)) {
+    throw new CacheBustError("BAD_URL", `cache-id: URL ${showUrl(url)} contains a lone UTF-16 surrogate, which names no file`, { url });
   }
   // Most URLs are already normal (`/img/car.jpg`): they would come out of the loop below as
   // they went in, so skip splitting and joining them.

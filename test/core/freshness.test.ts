@@ -24,7 +24,7 @@ const EDITS: Edit[] = ["same-size rewrite", "same-size rewrite", "rewrite restor
  * Runs `steps` random edits on a few files, checking after each that the buster's URL carries
  * the hash of the file's current bytes. Returns the buster's counters.
  */
-async function torture(options: CacheBustOptions & { steps: number; seed: number; settleEvery?: number; settleMs?: number; refreshAfterEdit?: boolean }) {
+async function torture(options: CacheBustOptions & { steps: number; seed: number; settleEvery?: number; settleMs?: number; refreshAfterEdit?: boolean; waitAfterEditMs?: number }) {
   const root = site();
   const names = ["a.bin", "b.bin", "c.bin"];
   const rng = random(options.seed);
@@ -35,7 +35,7 @@ async function torture(options: CacheBustOptions & { steps: number; seed: number
     fs.writeFileSync(join(root, name), data);
     contents.set(name, data);
   }
-  const { steps, seed, settleEvery, settleMs, refreshAfterEdit, ...busterOptions } = options;
+  const { steps, seed, settleEvery, settleMs, refreshAfterEdit, waitAfterEditMs, ...busterOptions } = options;
   void seed;
   const buster = createCacheBuster({ ...busterOptions, root });
   const counts: Record<string, number> = {};
@@ -77,6 +77,7 @@ async function torture(options: CacheBustOptions & { steps: number; seed: number
       contents.set(name, undefined);
     }
     if (refreshAfterEdit) buster.refresh();
+    if (waitAfterEditMs) await new Promise((r) => setTimeout(r, waitAfterEditMs));
     if (settleEvery && step % settleEvery === 0 && contents.get(name)) await settle([file], settleMs);
 
     // Check this file twice (the second use may be a cache hit), in a random mix of sync and async.
@@ -94,6 +95,7 @@ async function torture(options: CacheBustOptions & { steps: number; seed: number
       }
     }
   }
+  buster.close();
   return { stats: buster.stats(), counts };
 }
 
@@ -119,5 +121,12 @@ describe("freshness under a torture of edits", () => {
   it("never gives a stale hash with validate: once and a refresh after every edit", async () => {
     const { stats } = await torture({ steps: 600, seed: 3, validate: "once", trustAfterMs: SHORT, settleEvery: 4, settleMs: SHORT + 1, refreshAfterEdit: true });
     expect(stats.hits).toBeGreaterThan(300);
+  });
+
+  it('never gives a stale hash with validate: "watch" once the documented bound has passed (200 edits)', async () => {
+    const { stats, counts } = await torture({ steps: 200, seed: 4, validate: "watch", trustAfterMs: SHORT, settleEvery: 2, settleMs: SHORT + 1, waitAfterEditMs: 100 });
+    // The watcher really answered: many uses were hits without a stat.
+    expect(stats.hits).toBeGreaterThan(40);
+    expect(Object.keys(counts).length).toBe(new Set(EDITS).size);
   });
 });

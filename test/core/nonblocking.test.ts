@@ -1,36 +1,8 @@
-import { createRequire, syncBuiltinESMExports } from "node:module";
 import { describe, expect, it } from "vitest";
 import { cssTransformer } from "../../src/css/index.js";
 import { createCacheBuster } from "../../src/index.js";
+import { syncCallsDuring } from "./fs-calls.js";
 import { site } from "./fixtures.js";
-
-const fsCjs = createRequire(import.meta.url)("node:fs") as Record<string, unknown>;
-const SYNC_CALLS = ["openSync", "readSync", "statSync", "fstatSync", "lstatSync", "closeSync", "readFileSync", "existsSync", "realpathSync", "accessSync", "readdirSync"];
-
-/**
- * Runs `work` with every synchronous `fs` call that the package's own code makes recorded (the
- * test runner's calls, made from its own files, are not counted). Returns the names called.
- */
-async function syncCallsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const saved = new Map<string, unknown>();
-  for (const name of SYNC_CALLS) {
-    const original = fsCjs[name] as (...args: unknown[]) => unknown;
-    saved.set(name, original);
-    fsCjs[name] = function (this: unknown, ...args: unknown[]) {
-      if (/[\\/]src[\\/]/.test(new Error().stack ?? "")) seen.push(name);
-      return original.apply(this, args);
-    };
-  }
-  syncBuiltinESMExports();
-  try {
-    await work();
-  } finally {
-    for (const [name, original] of saved) fsCjs[name] = original;
-    syncBuiltinESMExports();
-  }
-  return seen;
-}
 
 describe("the async methods", () => {
   it("make no synchronous fs call for a stylesheet whose references name other stylesheets and images", async () => {
