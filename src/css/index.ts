@@ -47,14 +47,14 @@ const IS_CSS_MAP = /\.css\.map$/i;
 const CHARSET = /^@charset "([^"]*)";/;
 
 /**
- * Whether the text is what the file holds: the buster reads stylesheets as UTF-8, so a file in
- * another encoding (declared by `@charset`, or bytes UTF-8 cannot read, which come out as
- * U+FFFD) would have its other bytes changed by a rewrite. Such a file is left as it is.
+ * Whether the text is what the file holds: a stylesheet that declares another encoding with
+ * `@charset` would have its other bytes changed by a rewrite, so it is left as it is. Bytes
+ * that are not UTF-8 are the core's to see (it checks the bytes, and never hands such a file
+ * to a transformer); a U+FFFD in the text is a character like any other.
  */
 function safeToRewrite(source: string): boolean {
   const charset = CHARSET.exec(source.replace(/^\uFEFF/, ""))?.[1]?.toLowerCase();
-  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") return false;
-  return !source.includes("\uFFFD");
+  return charset === undefined || charset === "utf-8" || charset === "utf8";
 }
 
 /** With an `onMissing` callback, a reference to no file throws, to be reported by position. */

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type valueParser from "postcss-value-parser";
 import { unescapeCss as unescapeRaw } from "./escape.js";
+import { closesAtEnd, nextCut, PIECE_LENGTH } from "./pieces.js";
 
 /** A URL written in a CSS value, with where its text sits. */
 export interface CssReference {
@@ -48,9 +49,19 @@ function urlReference(value: string, node: valueParser.FunctionNode): CssReferen
   return undefined;
 }
 
-function collect(value: string, nodes: Node[], inImageSet: boolean, out: CssReference[]): void {
-  for (const node of nodes) {
-    if (node.type === "string" && inImageSet) {
+/**
+ * The references among `nodes` and inside their functions, in source order. A loop over a
+ * stack, not recursion: a value nested thousands of calls deep (`f(f(f(…)))`) overflowed the
+ * call stack with a `RangeError`.
+ */
+function collect(value: string, nodes: Node[], out: CssReference[]): void {
+  const stack: Array<{ nodes: Node[]; at: number; inImageSet: boolean }> = [{ nodes, at: 0, inImageSet: false }];
+  while (stack.length > 0) {
+    const level = stack[stack.length - 1] as (typeof stack)[number];
+    const node = level.nodes[level.at++];
+    if (node === undefined) {
+      stack.pop();
+    } else if (node.type === "string" && level.inImageSet) {
       // In `image-set()`, a bare string is a URL (`image-set("a.png" 1x)`).
       out.push(stringReference(value, node));
     } else if (node.type === "function") {
@@ -60,7 +71,7 @@ function collect(value: string, nodes: Node[], inImageSet: boolean, out: CssRefe
         if (ref) out.push(ref);
       } else {
         // Other strings (`local("Font")`, `format("woff2")`, `type("image/avif")`) are not URLs.
-        collect(value, node.nodes, IMAGE_SET.test(name), out);
+        stack.push({ nodes: node.nodes, at: 0, inImageSet: IMAGE_SET.test(name) });
       }
     }
   }
@@ -101,7 +112,24 @@ const PLAIN_URL = /^\s*url\(\s*([^\s"'\\()]+)\s*\)[^"'\\()]*$/i;
  */
 export function parseReferences(value: string): CssReference[] {
   const out: CssReference[] = [];
-  collect(value, parseValue(value).nodes, false, out);
+  if (value.length <= PIECE_LENGTH) {
+    collect(value, parseValue(value).nodes, out);
+    return out;
+  }
+  for (let from = 0; from < value.length; ) {
+    const cut = nextCut(value, from, PIECE_LENGTH);
+    let piece = value.slice(from, cut < 0 ? value.length : cut);
+    let nodes = parseValue(piece).nodes;
+    if (cut >= 0 && !closesAtEnd(nodes, piece.length)) {
+      // The parser reads the cut otherwise than the quick scan did: the rest in one piece.
+      piece = value.slice(from);
+      nodes = parseValue(piece).nodes;
+    }
+    const found: CssReference[] = [];
+    collect(piece, nodes, found);
+    for (const ref of found) out.push(from === 0 ? ref : { ...ref, start: ref.start + from, end: ref.end + from });
+    from += piece.length;
+  }
   return out;
 }
 

@@ -38,7 +38,8 @@ function editsIn(base: number, refs: CssReference[], bust: BustReference, edits:
  * Rewrites the URLs of a stylesheet (`url()`, `@import`, `image-set()`) through `bust`, and
  * keeps every other character as written. Returns `undefined` when nothing changed. Throws
  * a `CssSyntaxError` (code `CSS_SYNTAX`, naming `file`, line and column) for an unclosed string, comment
- * or `url(`, where no reader could tell what the rest of the text means.
+ * or `url(`, where no reader could tell what the rest of the text means, and for brackets
+ * nested more than `MAX_NESTING` (1000) deep.
  *
  * No syntax tree is built: {@link findStatements} finds the declarations that call a function,
  * and the `@import`s, and only those are read further. Building postcss's whole tree took
