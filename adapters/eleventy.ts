@@ -186,11 +186,18 @@ export function bundleTransform(eleventyConfig: EleventyConfigLike): (this: Bund
 /**
  * `@11ty/eleventy-img`'s HTML transform reads an `<img>`'s `src` as a file path and names the
  * images it makes by their content: it is given the plain URL (before eleventy-img's
- * priority -1). Found by the function its transform registers, whichever plugin came first.
+ * priority -1). It is found by the function its transform registers, at the first build, when
+ * every plugin has run; without it nothing is added, so pages are not parsed for nothing.
  */
 function leaveImagesToEleventyImg(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pluginState>): void {
-  const active = () => eleventyConfig.javascript?.functions?.__private_eleventyImageTransformConfigurationOptions !== undefined;
-  eleventyConfig.htmlTransformer?.addPosthtmlPlugin?.("html", plainImageSources(active, () => state.ready()?.busters[0]?.options), { priority: -0.5 });
+  let checked = false;
+  eleventyConfig.on("eleventy.before", () => {
+    if (checked) return;
+    checked = true;
+    if (eleventyConfig.javascript?.functions?.__private_eleventyImageTransformConfigurationOptions === undefined) return;
+    const busting = () => state.ready()?.busters[0]?.options;
+    eleventyConfig.htmlTransformer?.addPosthtmlPlugin?.("html", plainImageSources(busting), { priority: -0.5 });
+  });
 }
 
 /** What happens at the start and the end of every build. */

@@ -39,12 +39,12 @@ export function plainUrl(url: string, options: Pick<ResolvedOptions, "mode" | "p
  * A posthtml plugin for Eleventy's HTML transformer that gives `@11ty/eleventy-img`'s
  * transform the plain URL of every `<img>` it will process: it reads `src` as a file path,
  * and it gives the images it makes content-hashed names of its own. It runs before that
- * transform (priority above its -1), and only while `active()` says the transform is there.
+ * transform (priority above its -1).
  */
-export function plainImageSources(active: () => boolean, options: () => Pick<ResolvedOptions, "mode" | "param" | "length"> | undefined) {
+export function plainImageSources(options: () => Pick<ResolvedOptions, "mode" | "param" | "length"> | undefined) {
   return () => (tree: Tree) => {
     const busting = options();
-    if (!active() || !busting) return tree;
+    if (!busting) return tree;
     tree.match({ tag: "img" }, (node) => {
       const src = node.attrs?.src;
       // The images eleventy-img leaves alone keep their busted URL.
