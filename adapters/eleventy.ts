@@ -4,7 +4,9 @@ import { CacheBustError, createCacheBuster, type CacheBuster, type MissingPolicy
 import { cssTransformer } from "../src/css/index.js";
 import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
 import { autoBustTransform } from "./eleventy/auto.js";
+import { cssBundleTransform, type BundleState, type BundleThis } from "./eleventy/bundle.js";
 import { confineTransformers } from "./eleventy/confine.js";
+import { plainImageSources } from "./eleventy/images.js";
 import { integrityFilter, urlFilter, type FilterState } from "./eleventy/filters.js";
 import { layeredLookup, type Layer, type LayeredLookup } from "./eleventy/lookup.js";
 import { readSettings, type EleventyPluginOptions, type PluginSettings } from "./eleventy/options.js";
@@ -30,7 +32,9 @@ export interface EleventyConfigLike {
   addWatchTarget?(target: string): void;
   setServerOptions?(options: { middleware?: unknown[] }): void;
   addTransform?(name: string, callback: (this: any, content: unknown, outputPath?: unknown) => unknown): unknown;
+  javascript?: { functions?: Record<string, unknown> };
   htmlTransformer?: {
+    addPosthtmlPlugin?(extensions: string, plugin: (context: unknown) => (tree: any) => unknown, options?: { priority?: number }): void;
     addUrlTransform(extensions: string, callback: (this: any, url: string, context?: unknown) => string, options?: { priority?: number; name?: string }): void;
   };
 }
@@ -45,10 +49,14 @@ function normalPrefix(prefix: unknown): string {
 }
 
 const ADDED = Symbol.for("cache-id.eleventy.added");
+/** The plugin's state, kept on the config object that owns it, for {@link bundleTransform}. */
+const STATE = Symbol.for("cache-id.eleventy.state");
+
+type OwnedConfig = EleventyConfigLike & { [ADDED]?: string; [STATE]?: BundleState };
 
 /** Adding the plugin twice would leave two sets of filters fighting over one name: refused, naming both calls. */
 function claim(eleventyConfig: EleventyConfigLike, options: unknown): void {
-  const config = eleventyConfig as EleventyConfigLike & { [ADDED]?: string };
+  const config = eleventyConfig as OwnedConfig;
   const shown = (o: unknown) => (o === undefined ? "no options" : `options ${JSON.stringify(o, (_, v) => (typeof v === "function" ? "[function]" : v)) ?? String(o)}`);
   if (config[ADDED] !== undefined) {
     throw new CacheBustError(
@@ -150,6 +158,7 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   const settings = readSettings(options);
   claim(eleventyConfig, options);
   const state = pluginState(eleventyConfig, settings);
+  (eleventyConfig as OwnedConfig)[STATE] = state;
   const filters: FilterState = state;
   const helpers = { [settings.filterName]: urlFilter(settings.filterName, filters), integrity: integrityFilter(filters) };
   for (const [name, filter] of Object.entries(helpers)) eleventyConfig.addFilter(name, filter);
@@ -157,7 +166,38 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
   onBuilds(eleventyConfig, settings, state, helpers);
   watchPassthroughSources(eleventyConfig);
+  leaveImagesToEleventyImg(eleventyConfig, state);
   if (settings.auto) addAuto(eleventyConfig, state);
+}
+
+/**
+ * A transform for Eleventy's bundle plugin that busts the URLs in CSS bundles through the
+ * plugin added to the same config (`{% css %}`, `getBundle`).
+ *
+ * @example
+ * eleventyConfig.addPlugin(cacheBust);
+ * eleventyConfig.addBundle("css", { transforms: [bundleTransform(eleventyConfig)] });
+ */
+export function bundleTransform(eleventyConfig: EleventyConfigLike): (this: BundleThis | undefined, content: string) => string {
+  // Plugins run after the config function: the state is looked up when a bundle is made.
+  return cssBundleTransform(() => (eleventyConfig as OwnedConfig)[STATE]);
+}
+
+/**
+ * `@11ty/eleventy-img`'s HTML transform reads an `<img>`'s `src` as a file path and names the
+ * images it makes by their content: it is given the plain URL (before eleventy-img's
+ * priority -1). It is found by the function its transform registers, at the first build, when
+ * every plugin has run; without it nothing is added, so pages are not parsed for nothing.
+ */
+function leaveImagesToEleventyImg(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pluginState>): void {
+  let checked = false;
+  eleventyConfig.on("eleventy.before", () => {
+    if (checked) return;
+    checked = true;
+    if (eleventyConfig.javascript?.functions?.__private_eleventyImageTransformConfigurationOptions === undefined) return;
+    const busting = () => state.ready()?.busters[0]?.options;
+    eleventyConfig.htmlTransformer?.addPosthtmlPlugin?.("html", plainImageSources(busting), { priority: -0.5 });
+  });
 }
 
 /** What happens at the start and the end of every build. */

@@ -3,13 +3,16 @@
 // but not loading Eleventy itself, which is the same for all variants.
 //
 //   node bench/eleventy-build.mjs <plain|identity|plugin|plugin-nocss|naive> <input> <output> [--passthrough]
+//
+// The assets are always published by a passthrough copy (the plugin busts only what the built
+// site serves); --passthrough adds the dev-server behaviour of serving copies from source.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import Eleventy from "@11ty/eleventy";
 
 const [variant, input, output, ...flags] = process.argv.slice(2);
-const passthrough = flags.includes("--passthrough");
+const serveFromSource = flags.includes("--passthrough");
 
 const started = performance.now();
 let setup = () => {};
@@ -34,7 +37,8 @@ const eleventy = new Eleventy(input, output, {
   configPath: false,
   config: (config) => {
     setup(config);
-    if (passthrough) config.addPassthroughCopy({ [path.join(input, "assets")]: "assets" });
+    config.addPassthroughCopy({ [path.join(input, "assets")]: "assets" });
+    if (serveFromSource) config.setServerPassthroughCopyBehavior("passthrough");
   },
 });
 await eleventy.write();

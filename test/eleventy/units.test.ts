@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { plainUrl } from "../../adapters/eleventy/images.js";
 import { layerPublishes, sourceLayers } from "../../adapters/eleventy/roots.js";
 
 const layout = (passthroughCopies: Record<string, { outputPath: true | string }>, dirs: string[] = []) => ({
@@ -68,5 +69,20 @@ describe("the published source directories searched for a URL", () => {
       { "/x/": "/p/a", "/": "/p/_site" },
       { "/x/": "/p/b", "/": "/p/_site" },
     ]);
+  });
+});
+
+describe("the plain URL eleventy-img is given", () => {
+  const query = { mode: "query", param: "v", length: 10 } as const;
+  test("loses the hash this package added in query mode, and keeps the rest of the query", () => {
+    expect(plainUrl("/img/a.png?x=1&v=0123456789#f", query)).toBe("/img/a.png?x=1#f");
+  });
+
+  test("keeps a v= that is not a hash of the configured length", () => {
+    expect(plainUrl("/img/a.png?v=2", query)).toBe("/img/a.png?v=2");
+  });
+
+  test("loses the fingerprint in path mode", () => {
+    expect(plainUrl("/img/a.0123456789.png", { ...query, mode: "path" })).toBe("/img/a.png");
   });
 });
