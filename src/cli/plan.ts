@@ -4,7 +4,8 @@ import { cssTransformer } from "../css/index.js";
 import { lineLocator, type Position } from "../css/position.js";
 import { isCacheBustError } from "../core/errors.js";
 import { unfingerprintName } from "../core/fingerprint.js";
-import type { BustedFile, CacheBuster, CacheBustOptions } from "../core/types.js";
+import type { BustedFile, CacheBuster, CacheBustOptions, ContentTransformer } from "../core/types.js";
+import { webManifestTransformer } from "../webmanifest/index.js";
 import { basePath } from "../html/base.js";
 import { htmlEdits } from "../html/rewrite.js";
 import type { Edit } from "../css/edits.js";
@@ -81,9 +82,11 @@ function busterOptions(options: CliOptions, dir: string, base: string): CacheBus
 function siteBuster(options: CliOptions, ctx: PlanContext, record: (p: Problem) => void, sources: Map<string, string>): CacheBuster {
   const rel = (file: string) => relative(ctx.dir, file).split(sep).join("/");
   const css = cssTransformer({ onMissing: (p) => record(problemOf(rel(p.file), p, p.url, p.error)) });
-  const counting = countingTransformer(css, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
+  // A manifest's references have no line in a page: reported at the manifest's first line.
+  const manifest = webManifestTransformer({ onMissing: (p) => record(problemOf(rel(p.file), { line: 1, column: 1 }, p.url, p.error)) });
+  const counted = (t: ContentTransformer) => countingTransformer(t, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
   try {
-    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [counting], onWarning: (w) => ctx.summary.warnings.push(w.message) });
+    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [counted(css), counted(manifest)], onWarning: (w) => ctx.summary.warnings.push(w.message) });
   } catch (error) {
     if (!isCacheBustError(error) || error.code !== "BAD_ARGUMENT") throw error;
     throw new UsageError(`${badFlag(options, ctx.dir)}: ${error.message}`);
@@ -103,8 +106,8 @@ function badFlag(options: CliOptions, dir: string): string {
   return "the options";
 }
 
-/** The stylesheets to rewrite: `a.<hash>.css` next to `a.css` is a fingerprinted copy, never a source. */
-function sourceStylesheets(css: readonly string[], length: number): string[] {
+/** The files to rewrite in place: `a.<hash>.css` next to `a.css` is a fingerprinted copy, never a source. */
+function sourceFiles(css: readonly string[], length: number): string[] {
   const names = new Set(css);
   return css.filter((p) => {
     const slash = p.lastIndexOf("/");
@@ -124,12 +127,14 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const stylesheetSources = new Map<string, string>();
   const buster = siteBuster(options, ctx, record, stylesheetSources);
   const files = await walkSite(dir);
-  const css = sourceStylesheets(files.css, buster.options.length);
+  const css = sourceFiles(files.css, buster.options.length);
   summary.cssFiles = css.length;
+  // Rewritten in place and hashed as their rewritten bytes, before the pages that name them.
+  const rewritable = [...css, ...sourceFiles(files.manifests, buster.options.length)];
   summary.htmlFiles = files.html.length;
 
-  progress.phase("stylesheets", css.length);
-  for (const path of css) {
+  progress.phase("stylesheets", rewritable.length);
+  for (const path of rewritable) {
     if (signal?.aborted) break;
     const url = urlPathOf(path, options.base);
     try {
@@ -144,7 +149,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const pages = await planPages(files.html, options, buster, ctx, record);
   summary.problems.sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column);
   const entries = buster.entries();
-  const stylesheets = rewrittenStylesheets(entries, new Set(css), new Set(files.css), ctx);
+  const stylesheets = rewrittenStylesheets(entries, new Set(rewritable), new Set([...files.css, ...files.manifests]), ctx);
   return { dir, base: ctx.site.base, buster, entries, stylesheets, stylesheetSources, pages, leftovers: files.leftovers };
 }
 
