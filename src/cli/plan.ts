@@ -16,7 +16,7 @@ import type { Progress } from "./progress.js";
 import { bustPageReference, countingTransformer, type SiteLocation } from "./references.js";
 import { onOrigin, urlPathOf } from "./site-urls.js";
 import { problemRecorder, type Problem, type Summary } from "./summary.js";
-import { digestOf, readText, type TextFile } from "./text.js";
+import { digestOf, readTextSync, type TextFile } from "./text.js";
 import { walkSite } from "./walk.js";
 
 /** A page to rewrite: the digest of the bytes it was planned from, and the edits. */
@@ -129,12 +129,12 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const files = await walkSite(dir);
   const css = sourceFiles(files.css, buster.options.length);
   summary.cssFiles = css.length;
-  // Rewritten in place and hashed as their rewritten bytes, before the pages that name them.
+  // Web app manifests are rewritten in place too, once a page links one (only then is it hashed).
   const rewritable = [...css, ...sourceFiles(files.manifests, buster.options.length)];
   summary.htmlFiles = files.html.length;
 
-  progress.phase("stylesheets", rewritable.length);
-  for (const path of rewritable) {
+  progress.phase("stylesheets", css.length);
+  for (const path of css) {
     if (signal?.aborted) break;
     const url = urlPathOf(path, options.base);
     try {
@@ -172,21 +172,16 @@ function rewrittenStylesheets(entries: BustedFile[], sources: ReadonlySet<string
   return entries.filter((e) => e.content && sources.has(rel(e.file)));
 }
 
-/** Plans every page, reading the next one while this one is parsed. */
+/** Plans every page, one at a time, letting a signal handler run between two. */
 async function planPages(html: readonly string[], options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
   ctx.progress.phase("pages", html.length);
-  const readPage = (i: number) => {
-    const next = i < html.length ? readText(join(ctx.dir, html[i] as string)) : undefined;
-    next?.catch(() => {}); // awaited (and so reported) in its own turn
-    return next;
-  };
-  let next = readPage(0);
-  for (let i = 0; i < html.length; i++) {
-    const file = await (next as Promise<TextFile>);
-    next = readPage(i + 1);
+  for (const path of html) {
+    await new Promise((ok) => setImmediate(ok));
     if (ctx.signal?.aborted) break;
-    const page = planPage(html[i] as string, file, options, buster, ctx, record);
+    // Read synchronously: a batch run gains nothing from thread-pool round trips (which cost
+    // most of the run's time on a busy machine) and the text is dropped once planned.
+    const page = planPage(path, readTextSync(join(ctx.dir, path)), options, buster, ctx, record);
     if (page.edits.length > 0) pages.push(page);
     ctx.progress.tick();
   }
