@@ -4,7 +4,8 @@ import { cssTransformer } from "../css/index.js";
 import { lineLocator, type Position } from "../css/position.js";
 import { isCacheBustError } from "../core/errors.js";
 import { unfingerprintName } from "../core/fingerprint.js";
-import type { BustedFile, CacheBuster, CacheBustOptions } from "../core/types.js";
+import type { BustedFile, CacheBuster, CacheBustOptions, ContentTransformer } from "../core/types.js";
+import { webManifestTransformer } from "../webmanifest/index.js";
 import { basePath } from "../html/base.js";
 import { htmlEdits } from "../html/rewrite.js";
 import type { Edit } from "../css/edits.js";
@@ -15,7 +16,7 @@ import type { Progress } from "./progress.js";
 import { bustPageReference, countingTransformer, type SiteLocation } from "./references.js";
 import { onOrigin, urlPathOf } from "./site-urls.js";
 import { problemRecorder, type Problem, type Summary } from "./summary.js";
-import { digestOf, readText, type TextFile } from "./text.js";
+import { digestOf, readTextSync, type TextFile } from "./text.js";
 import { walkSite } from "./walk.js";
 
 /** A page to rewrite: the digest of the bytes it was planned from, and the edits. */
@@ -81,9 +82,11 @@ function busterOptions(options: CliOptions, dir: string, base: string): CacheBus
 function siteBuster(options: CliOptions, ctx: PlanContext, record: (p: Problem) => void, sources: Map<string, string>): CacheBuster {
   const rel = (file: string) => relative(ctx.dir, file).split(sep).join("/");
   const css = cssTransformer({ onMissing: (p) => record(problemOf(rel(p.file), p, p.url, p.error)) });
-  const counting = countingTransformer(css, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
+  // A manifest's references have no line in a page: reported at the manifest's first line.
+  const manifest = webManifestTransformer({ onMissing: (p) => record(problemOf(rel(p.file), { line: 1, column: 1 }, p.url, p.error)) });
+  const counted = (t: ContentTransformer) => countingTransformer(t, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
   try {
-    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [counting], onWarning: (w) => ctx.summary.warnings.push(w.message) });
+    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [counted(css), counted(manifest)], onWarning: (w) => ctx.summary.warnings.push(w.message) });
   } catch (error) {
     if (!isCacheBustError(error) || error.code !== "BAD_ARGUMENT") throw error;
     throw new UsageError(`${badFlag(options, ctx.dir)}: ${error.message}`);
@@ -103,8 +106,8 @@ function badFlag(options: CliOptions, dir: string): string {
   return "the options";
 }
 
-/** The stylesheets to rewrite: `a.<hash>.css` next to `a.css` is a fingerprinted copy, never a source. */
-function sourceStylesheets(css: readonly string[], length: number): string[] {
+/** The files to rewrite in place: `a.<hash>.css` next to `a.css` is a fingerprinted copy, never a source. */
+function sourceFiles(css: readonly string[], length: number): string[] {
   const names = new Set(css);
   return css.filter((p) => {
     const slash = p.lastIndexOf("/");
@@ -124,8 +127,10 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const stylesheetSources = new Map<string, string>();
   const buster = siteBuster(options, ctx, record, stylesheetSources);
   const files = await walkSite(dir);
-  const css = sourceStylesheets(files.css, buster.options.length);
+  const css = sourceFiles(files.css, buster.options.length);
   summary.cssFiles = css.length;
+  // Web app manifests are rewritten in place too, once a page links one (only then is it hashed).
+  const rewritable = [...css, ...sourceFiles(files.manifests, buster.options.length)];
   summary.htmlFiles = files.html.length;
 
   progress.phase("stylesheets", css.length);
@@ -144,7 +149,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const pages = await planPages(files.html, options, buster, ctx, record);
   summary.problems.sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column);
   const entries = buster.entries();
-  const stylesheets = rewrittenStylesheets(entries, new Set(css), new Set(files.css), ctx);
+  const stylesheets = rewrittenStylesheets(entries, new Set(rewritable), new Set([...files.css, ...files.manifests]), ctx);
   return { dir, base: ctx.site.base, buster, entries, stylesheets, stylesheetSources, pages, leftovers: files.leftovers };
 }
 
@@ -167,21 +172,16 @@ function rewrittenStylesheets(entries: BustedFile[], sources: ReadonlySet<string
   return entries.filter((e) => e.content && sources.has(rel(e.file)));
 }
 
-/** Plans every page, reading the next one while this one is parsed. */
+/** Plans every page, one at a time, letting a signal handler run between two. */
 async function planPages(html: readonly string[], options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
   ctx.progress.phase("pages", html.length);
-  const readPage = (i: number) => {
-    const next = i < html.length ? readText(join(ctx.dir, html[i] as string)) : undefined;
-    next?.catch(() => {}); // awaited (and so reported) in its own turn
-    return next;
-  };
-  let next = readPage(0);
-  for (let i = 0; i < html.length; i++) {
-    const file = await (next as Promise<TextFile>);
-    next = readPage(i + 1);
+  for (const path of html) {
+    await new Promise((ok) => setImmediate(ok));
     if (ctx.signal?.aborted) break;
-    const page = planPage(html[i] as string, file, options, buster, ctx, record);
+    // Read synchronously: a batch run gains nothing from thread-pool round trips (which cost
+    // most of the run's time on a busy machine) and the text is dropped once planned.
+    const page = planPage(path, readTextSync(join(ctx.dir, path)), options, buster, ctx, record);
     if (page.edits.length > 0) pages.push(page);
     ctx.progress.tick();
   }

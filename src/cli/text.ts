@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
+import { READ_FLAGS } from "../core/gate.js";
 
 /** A text file read so that writing it back gives the same bytes where nothing changed. */
 export interface TextFile {
@@ -21,3 +23,26 @@ export async function readText(file: string): Promise<TextFile> {
 /** SHA-256 of bytes (or of a string's UTF-8), to tell whether a file changed. */
 export const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
+
+/** What a read gives: the text, read as UTF-8 or (not UTF-8) byte for byte. */
+function textOf(bytes: Buffer, mode: number): TextFile {
+  const utf8 = bytes.toString("utf8");
+  const encoding = Buffer.from(utf8, "utf8").equals(bytes) ? "utf8" : "latin1";
+  return { text: encoding === "utf8" ? utf8 : bytes.toString("latin1"), encoding, digest: digestOf(bytes), mode };
+}
+
+/**
+ * {@link readText}, synchronously, for a batch run where thread-pool round trips cost more
+ * than the reading. Opened without following a final link and without blocking (a FIFO put
+ * in a page's place), and read only if it is a regular file.
+ */
+export function readTextSync(file: string): TextFile {
+  const fd = fs.openSync(file, READ_FLAGS);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: "NOT_A_FILE" });
+    return textOf(fs.readFileSync(fd), st.mode);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,30 +1,60 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+
+/** Assets may be links inside the site (the core follows them); a FIFO in a file's place never blocks. */
+const READ_FLAGS_FOLLOWING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 import type { BustedFile, ResolvedOptions } from "../core/types.js";
 import { byCodeUnit } from "./order.js";
 import { digestOf } from "./text.js";
 
-/** The first `length` hex characters of `algorithm`'s digest of a file, read as a stream (bounded memory). */
-function hashFile(file: string, algorithm: string, length: number): Promise<string | undefined> {
-  return new Promise((ok) => {
+/** The first `length` hex characters of `algorithm`'s digest of a file, read in chunks (bounded memory). */
+function hashFile(file: string, algorithm: string, length: number): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, READ_FLAGS_FOLLOWING);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return undefined;
     const hash = createHash(algorithm);
-    fs.createReadStream(file)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", () => ok(undefined))
-      .on("end", () => ok(hash.digest("hex").slice(0, length)));
-  });
+    const buffer = Buffer.allocUnsafe(1 << 16);
+    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+    return hash.digest("hex").slice(0, length);
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A stylesheet's bytes (rewritten stylesheets are read whole anyway), or `undefined` if it is not a regular file. */
+function readRegular(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, READ_FLAGS_FOLLOWING);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Whether a file still holds the bytes it was hashed from. */
-async function unchanged(entry: BustedFile, sources: ReadonlyMap<string, string>, options: Pick<ResolvedOptions, "algorithm" | "length">): Promise<boolean> {
+function unchanged(entry: BustedFile, sources: ReadonlyMap<string, string>, options: Pick<ResolvedOptions, "algorithm" | "length">): boolean {
   const source = sources.get(entry.file);
   if (entry.content && source !== undefined) {
     // Hashed as its rewritten text: the file holds the text it was rewritten from, or (once
     // rewritten in place) the rewritten text itself.
-    const bytes = await fs.promises.readFile(entry.file).catch(() => undefined);
+    const bytes = readRegular(entry.file);
     return bytes !== undefined && (digestOf(bytes) === source || bytes.equals(entry.content));
   }
-  return (await hashFile(entry.file, options.algorithm, options.length)) === entry.hash;
+  return hashFile(entry.file, options.algorithm, options.length) === entry.hash;
 }
 
 /**
@@ -32,13 +62,6 @@ async function unchanged(entry: BustedFile, sources: ReadonlyMap<string, string>
  * replaced or removed during the run): a URL naming one of them would carry a stale hash.
  * `sources` holds the digest of the text each rewritten stylesheet was made from.
  */
-export async function changedSince(entries: readonly BustedFile[], sources: ReadonlyMap<string, string>, options: Pick<ResolvedOptions, "algorithm" | "length">): Promise<string[]> {
-  const changed: string[] = [];
-  const queue = [...entries];
-  // A few reads at a time: enough to keep the disk busy without opening every file at once.
-  const worker = async () => {
-    for (let e = queue.shift(); e !== undefined; e = queue.shift()) if (!(await unchanged(e, sources, options))) changed.push(e.file);
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return changed.sort(byCodeUnit);
+export function changedSince(entries: readonly BustedFile[], sources: ReadonlyMap<string, string>, options: Pick<ResolvedOptions, "algorithm" | "length">): string[] {
+  return entries.filter((e) => !unchanged(e, sources, options)).map((e) => e.file).sort(byCodeUnit);
 }

@@ -7,12 +7,15 @@ import { byCodeUnit } from "./order.js";
 export interface SiteFiles {
   html: string[];
   css: string[];
+  /** Web app manifests (`*.webmanifest`, `manifest.json`), rewritten in place like stylesheets. */
+  manifests: string[];
   /** Temporary files an interrupted earlier run left behind. */
   leftovers: string[];
 }
 
 const HTML = /\.html?$/i;
 const CSS = /\.css$/i;
+const MANIFEST = /^(.*\.webmanifest|manifest\.json)$/i;
 /** Directories that are never part of a published site. */
 const SKIPPED = new Set([".git", ".hg", ".svn", "node_modules"]);
 
@@ -21,7 +24,7 @@ const SKIPPED = new Set([".git", ".hg", ".svn", "node_modules"]);
  * followed or listed: a rename over one would replace the link, not the file it names.
  */
 export async function walkSite(dir: string): Promise<SiteFiles> {
-  const out: SiteFiles = { html: [], css: [], leftovers: [] };
+  const out: SiteFiles = { html: [], css: [], manifests: [], leftovers: [] };
   const visit = async (rel: string): Promise<void> => {
     const entries = await fsp.readdir(rel ? join(dir, rel) : dir, { withFileTypes: true });
     for (const entry of entries) {
@@ -31,6 +34,7 @@ export async function walkSite(dir: string): Promise<SiteFiles> {
       } else if (entry.isFile()) {
         if (HTML.test(entry.name)) out.html.push(path);
         else if (CSS.test(entry.name)) out.css.push(path);
+        else if (MANIFEST.test(entry.name)) out.manifests.push(path);
         else if (TEMP_FILE.test(entry.name)) out.leftovers.push(path);
       }
     }
@@ -38,5 +42,6 @@ export async function walkSite(dir: string): Promise<SiteFiles> {
   await visit("");
   out.html.sort(byCodeUnit);
   out.css.sort(byCodeUnit);
+  out.manifests.sort(byCodeUnit);
   return out;
 }

@@ -3,12 +3,12 @@ import { basename, dirname, join, relative, sep } from "node:path";
 import { applyEdits } from "../css/edits.js";
 import { emitFiles } from "../core/emit.js";
 import { CacheBustError, isCacheBustError } from "../core/errors.js";
-import { isInside, writeInside } from "../core/gate.js";
+import { isInside, writeInside, writeInsideSync } from "../core/gate.js";
 import { formatManifest } from "../core/manifest.js";
 import type { Plan } from "./plan.js";
 import type { Progress } from "./progress.js";
 import type { Summary, WriteFailure } from "./summary.js";
-import { readText } from "./text.js";
+import { readTextSync, type TextFile } from "./text.js";
 import { changedSince } from "./verify.js";
 
 const fsp = fs.promises;
@@ -32,19 +32,19 @@ function failure(file: string, error: unknown): WriteFailure {
 /**
  * Writes a file of the site through the write gate: atomically, and never to a destination
  * whose real location leaves `dir` (a directory swapped for a symbolic link since planning).
+ * Synchronous, as the reads: one file at a time, without thread-pool round trips.
  */
-function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number): Promise<boolean> {
-  return writeInside(dir, relative(dir, dest), bytes, mode === undefined ? {} : { mode });
+function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number): boolean {
+  return writeInsideSync(dir, relative(dir, dest), bytes, mode === undefined ? {} : { mode });
 }
 
 /** Reads a page or stylesheet to rewrite, refusing one that is no longer a regular file inside the site. */
-async function readInsideSite(dir: string, file: string) {
-  const parent = await fsp.realpath(dirname(file));
-  const st = await fsp.lstat(file);
-  if (!st.isFile() || !isInside(parent, dir)) {
-    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer a regular file inside ${dir}`, { file });
+function readInsideSite(dir: string, file: string): TextFile {
+  const parent = fs.realpathSync(dirname(file));
+  if (!isInside(parent, dir)) {
+    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer inside ${dir}`, { file });
   }
-  return readText(file);
+  return readTextSync(file);
 }
 
 /**
@@ -76,12 +76,14 @@ async function writeCopies(w: Writing): Promise<void> {
 async function rewriteOne(w: Writing, abs: string, digest: string | undefined, make: (text: string, encoding: BufferEncoding) => Buffer): Promise<boolean> {
   const rel = relTo(w.plan.dir)(abs);
   try {
-    const now = await readInsideSite(w.plan.dir, abs);
+    await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
+    if (w.signal?.aborted) return false;
+    const now = readInsideSite(w.plan.dir, abs);
     if (now.digest !== digest) {
       w.summary.writeFailures.push({ file: rel, code: "FILE_CHANGED", message: `${rel} changed during the run; left as it is` });
       return false;
     }
-    await writeInsideSite(w.plan.dir, abs, make(now.text, now.encoding), now.mode);
+    writeInsideSite(w.plan.dir, abs, make(now.text, now.encoding), now.mode);
     w.summary.filesChanged.push(rel);
     return true;
   } catch (error) {
@@ -115,7 +117,7 @@ export async function writeChanges(w: Writing): Promise<void> {
   }
   const options = plan.buster.options;
   if (options.mode === "path") await writeCopies(w);
-  reportChanged(w, await changedSince(plan.entries.filter((e) => options.mode === "query" || e.content), plan.stylesheetSources, options));
+  reportChanged(w, changedSince(plan.entries.filter((e) => options.mode === "query" || e.content), plan.stylesheetSources, options));
   w.progress.phase("writing", plan.stylesheets.length + plan.pages.length);
   if (summary.writeFailures.length === 0) {
     for (const sheet of plan.stylesheets) {
@@ -130,7 +132,7 @@ export async function writeChanges(w: Writing): Promise<void> {
       await rewriteOne(w, join(plan.dir, page.path), page.digest, (text, encoding) => Buffer.from(applyEdits(text, page.edits), encoding));
     }
     // Changed while the pages were written: those pages may now name stale bytes; say so.
-    if (options.mode === "query") reportChanged(w, await changedSince(plan.entries, plan.stylesheetSources, options));
+    if (options.mode === "query") reportChanged(w, changedSince(plan.entries, plan.stylesheetSources, options));
   }
   summary.interrupted = signal?.aborted ?? false;
   if (summary.manifest !== undefined && !summary.interrupted && summary.writeFailures.length === 0) await writeManifestFile(w);

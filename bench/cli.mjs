@@ -1,0 +1,102 @@
+// The CLI on a generated finished site (issue 13): time against a naive regex buster doing the
+// same rewriting (bench/cli/naive.mjs), in query and path mode; peak memory; a re-run with
+// nothing to change against a first run. Each run is a fresh Node process on a fresh copy of
+// the unbusted site; the variants alternate round by round and are compared by paired ratios.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { planAssets, writeAssets } from "./lib/assets.mjs";
+import { duration, table, times, verdict } from "./lib/format.mjs";
+import { repoRoot } from "./lib/load.mjs";
+import { median, pairedRatio } from "./lib/stats.mjs";
+
+const CLI = path.join(repoRoot, "dist", "cli.js");
+const NAIVE = path.join(repoRoot, "bench", "cli", "naive.mjs");
+// Prints the process's peak resident set size when it exits, for any script.
+const PEAK = `--import=data:text/javascript,process.on("exit",()=>process.stderr.write("\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))`;
+const LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ";
+
+/** A finished site of `pages` pages, each naming 3 layout assets and 17 others, about 8 KB of HTML. */
+function generate(root, pages) {
+  const { assets } = writeAssets(root, planAssets({ count: 500, seed: 7 }));
+  const pick = (i, k) => assets[(i * 17 + k * 31) % assets.length].urlPath;
+  const first = (ext) => assets.find((a) => a.ext === ext).urlPath;
+  for (let i = 0; i < pages; i++) {
+    const refs = Array.from({ length: 17 }, (_, k) => {
+      const url = pick(i, k);
+      return url.endsWith(".css") ? `<link rel="stylesheet" href="${url}">` : url.endsWith(".js") ? `<script src="${url}"></script>` : `<img src="${url}" alt="">`;
+    });
+    const html = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Page ${i}</title>\n<link rel="stylesheet" href="${first("css")}">\n<script src="${first("js")}" defer></script></head>\n<body><header><img src="${first("svg")}" alt="logo"><nav><a href="/">Home</a> <a href="/p/${i + 1}/">Next</a></nav></header>\n<main>${refs.map((r) => `<p>${LOREM.repeat(3)}${r}</p>`).join("\n")}</main></body></html>\n`;
+    const dir = path.join(root, "p", String(i));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "index.html"), html);
+  }
+}
+
+/** Runs a script on `dir` in a fresh process; its time (ms) and peak RSS (MB). */
+function timed(script, args) {
+  const began = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [PEAK, script, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  if (r.status !== 0) throw new Error(`bench cli: ${path.basename(script)} ${args.join(" ")} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  return { ms, rss };
+}
+
+const fresh = (source, work, name) => {
+  const dir = path.join(work, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(source, dir, { recursive: true });
+  return dir;
+};
+
+/** The rounds: naive and CLI in both modes, then the CLI again on its own output (query mode). */
+function measure(source, work, rounds, log) {
+  const out = { naiveQuery: [], cliQuery: [], naivePath: [], cliPath: [], rerun: [], rssQuery: [], rssPath: [] };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ["naive", "cli"] : ["cli", "naive"];
+    for (const mode of ["query", "path"]) {
+      for (const who of order) {
+        const dir = fresh(source, work, "site");
+        const r = who === "naive" ? timed(NAIVE, [dir, mode]) : timed(CLI, [dir, "--mode", mode, "--no-progress"]);
+        out[`${who}${mode === "query" ? "Query" : "Path"}`].push(r.ms);
+        if (who === "cli") out[mode === "query" ? "rssQuery" : "rssPath"].push(r.rss);
+        if (who === "cli" && mode === "query") out.rerun.push(timed(CLI, [dir, "--no-progress"]).ms);
+      }
+    }
+    log(`bench cli: round ${round + 1}/${rounds} done`);
+  }
+  return out;
+}
+
+/** Measures the CLI on a generated site; see the file's head. */
+export async function bench({ work, quick, log }) {
+  const pages = quick ? 1000 : 10000;
+  const source = path.join(work, "source");
+  log(`bench cli: generating a site of ${pages} pages`);
+  generate(source, pages);
+  const m = measure(source, work, quick ? 2 : 3, log);
+  const query = pairedRatio(m.cliQuery, m.naiveQuery).median;
+  const pathRatio = pairedRatio(m.cliPath, m.naivePath).median;
+  const rerun = pairedRatio(m.rerun, m.cliQuery).median;
+  const peak = Math.max(...m.rssQuery, ...m.rssPath);
+  const rows = [
+    ["naive regex buster, query mode", duration(median(m.naiveQuery)), ""],
+    ["cache-id, query mode", duration(median(m.cliQuery)), times(query)],
+    ["naive regex buster, path mode", duration(median(m.naivePath)), ""],
+    ["cache-id, path mode", duration(median(m.cliPath)), times(pathRatio)],
+    ["cache-id again on its own output (nothing to change)", duration(median(m.rerun)), `${times(rerun)} of a first run`],
+  ];
+  const text = `${table(["run", "median", "ratio"], rows)}\n\nPeak RSS of the CLI: ${peak.toFixed(0)} MB (query ${Math.max(...m.rssQuery).toFixed(0)}, path ${Math.max(...m.rssPath).toFixed(0)}).`;
+  return {
+    title: `The CLI, ${pages} pages`,
+    text,
+    figures: m,
+    targets: [
+      { what: `CLI / naive regex pass, query mode (${pages} pages)`, goal: "<= 2.00x", value: query, limit: 2, verdict: verdict(query, 2) },
+      { what: `CLI / naive regex pass, path mode (${pages} pages)`, goal: "<= 2.00x", value: pathRatio, limit: 2, verdict: verdict(pathRatio, 2) },
+      { what: `CLI peak RSS (${pages} pages), MB`, goal: "<= 400", value: peak, limit: 400, verdict: verdict(peak, 400) },
+      { what: "CLI re-run with nothing to change / first run", goal: "< 1.00x", value: rerun, limit: 1, verdict: verdict(rerun, 1) },
+    ],
+  };
+}
