@@ -8,12 +8,15 @@ export interface ImportMap {
   imports: Record<string, string>;
 }
 
+/** What the import map needs of a buster: busted URLs (a `CacheBuster`, or a plugin's lookup). */
+export type UrlBuster = Pick<CacheBuster, "url">;
+
 /** The modules a buster has read, and what each imports; see {@link moduleGraph}. */
 export interface ModuleGraph {
   /** Put this in the buster's `transformers`: it records each module's imports and never changes its bytes. */
   transformer: ContentTransformer;
   /** The import map for modules loaded as `entries` (URLs, relative ones against `pageUrl`). */
-  importMap(buster: CacheBuster, entries: readonly string[], inline?: readonly string[], pageUrl?: string): ImportMap;
+  importMap(buster: UrlBuster, entries: readonly string[], inline?: readonly string[], pageUrl?: string): ImportMap;
 }
 
 const ORIGIN = "http://page.invalid";
@@ -74,7 +77,7 @@ export function moduleGraph(options: { test?: (urlPath: string, file: string) =>
     },
   };
   function importMap(
-    buster: CacheBuster,
+    buster: UrlBuster,
     entries: readonly string[],
     inline: readonly string[] = [],
     pageUrl = "/",
@@ -93,7 +96,7 @@ export function moduleGraph(options: { test?: (urlPath: string, file: string) =>
         const busted = buster.url(url);
         if (busted !== url) map[url] = busted;
       } else if (!key) {
-        buster.hash(url); // reads the entry, so that its imports are recorded
+        buster.url(url); // reads the module, so that its imports are recorded
       }
       const path = pathOf(url);
       if (seen.has(path)) continue;
@@ -112,7 +115,7 @@ export function moduleGraph(options: { test?: (urlPath: string, file: string) =>
  * @example
  * importMapFor(html, buster, graph, "/blog/post/") // { imports: { "/js/util.js": "/js/util.js?v=<hash>" } }
  */
-export function importMapFor(html: string, buster: CacheBuster, graph: ModuleGraph, pageUrl = "/"): ImportMap {
+export function importMapFor(html: string, buster: UrlBuster, graph: ModuleGraph, pageUrl = "/"): ImportMap {
   const page = pageModules(html);
   return graph.importMap(buster, page.sources, page.inline, pageUrl);
 }
@@ -131,7 +134,7 @@ function scriptJson(value: unknown): string {
  * insertImportMap('<script type="module" src="/js/app.js"></script>', buster, graph)
  * // '<script type="importmap">{"imports":{…}}</script><script type="module" src="/js/app.js"></script>'
  */
-export function insertImportMap(html: string, buster: CacheBuster, graph: ModuleGraph, pageUrl = "/"): string {
+export function insertImportMap(html: string, buster: UrlBuster, graph: ModuleGraph, pageUrl = "/"): string {
   const page = pageModules(html);
   if (page.firstModuleAt === undefined) return html;
   const { imports } = graph.importMap(buster, page.sources, page.inline, pageUrl);
