@@ -16,7 +16,7 @@ async function build(dir: string, options: Record<string, unknown>): Promise<voi
   try {
     const elev = new Eleventy("src", "_site", {
       quietMode: true,
-      config: (c: any) => {
+      config: (c: { addPassthroughCopy(m: Record<string, string>): void; addPlugin(p: unknown, o: unknown): void }) => {
         c.addPassthroughCopy({ "src/js": "js" });
         c.addPlugin(cacheBust, options);
       },
