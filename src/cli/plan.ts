@@ -1,6 +1,8 @@
+import * as fs from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createCacheBuster } from "../core/buster.js";
 import { cssTransformer } from "../css/index.js";
+import { jsSupport, type JsSupport } from "../js/plugin.js";
 import { lineLocator, type Position } from "../css/position.js";
 import { isCacheBustError } from "../core/errors.js";
 import { unfingerprintName } from "../core/fingerprint.js";
@@ -78,12 +80,12 @@ function busterOptions(options: CliOptions, dir: string, base: string): CacheBus
 }
 
 /** Makes the run's buster; a bad `--param`/`--length`/`--algorithm` is a `UsageError` naming it. */
-function siteBuster(options: CliOptions, ctx: PlanContext, record: (p: Problem) => void, sources: Map<string, string>): CacheBuster {
+function siteBuster(options: CliOptions, ctx: PlanContext, record: (p: Problem) => void, sources: Map<string, string>, js: JsSupport): CacheBuster {
   const rel = (file: string) => relative(ctx.dir, file).split(sep).join("/");
   const css = cssTransformer({ onMissing: (p) => record(problemOf(rel(p.file), p, p.url, p.error)) });
-  const counting = countingTransformer(css, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
+  const counting = [css, ...js.transformers].map((t) => countingTransformer(t, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source))));
   try {
-    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [counting], onWarning: (w) => ctx.summary.warnings.push(w.message) });
+    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: counting, onWarning: (w) => ctx.summary.warnings.push(w.message) });
   } catch (error) {
     if (!isCacheBustError(error) || error.code !== "BAD_ARGUMENT") throw error;
     throw new UsageError(`${badFlag(options, ctx.dir)}: ${error.message}`);
@@ -122,7 +124,8 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const { dir, summary, progress, signal } = ctx;
   const record = problemRecorder(summary);
   const stylesheetSources = new Map<string, string>();
-  const buster = siteBuster(options, ctx, record, stylesheetSources);
+  const js = jsSupport(options.js, "--js", { onMissing: (p) => record(problemOf(relative(dir, p.file).split(sep).join("/"), p, p.url, p.error)) });
+  const buster = siteBuster(options, ctx, record, stylesheetSources, js);
   const files = await walkSite(dir);
   const css = sourceStylesheets(files.css, buster.options.length);
   summary.cssFiles = css.length;
@@ -141,10 +144,12 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     progress.tick();
     await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
   }
-  const pages = await planPages(files.html, options, buster, ctx, record);
+  const pages = await planPages(files.html, options, buster, ctx, record, js);
   summary.problems.sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column);
   const entries = buster.entries();
-  const stylesheets = rewrittenStylesheets(entries, new Set(css), new Set(files.css), ctx);
+  // `--js rewrite`: modules (and their maps) the pages reach are rewritten in place like stylesheets.
+  const modules = js.way === "rewrite" ? rewrittenModules(entries, dir) : [];
+  const stylesheets = rewrittenStylesheets(entries, new Set([...css, ...modules]), new Set([...files.css, ...modules]), ctx);
   return { dir, base: ctx.site.base, buster, entries, stylesheets, stylesheetSources, pages, leftovers: files.leftovers };
 }
 
@@ -167,8 +172,14 @@ function rewrittenStylesheets(entries: BustedFile[], sources: ReadonlySet<string
   return entries.filter((e) => e.content && sources.has(rel(e.file)));
 }
 
+/** Rewritten modules and source maps that are regular files of the site, relative to it. */
+function rewrittenModules(entries: BustedFile[], dir: string): string[] {
+  const inside = (file: string) => !relative(dir, file).startsWith("..") && fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  return entries.filter((e) => e.content && /\.(m?js|map)$/i.test(e.urlPath) && inside(e.file)).map((e) => relative(dir, e.file).split(sep).join("/"));
+}
+
 /** Plans every page, reading the next one while this one is parsed. */
-async function planPages(html: readonly string[], options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void): Promise<PlannedPage[]> {
+async function planPages(html: readonly string[], options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void, js: JsSupport): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
   ctx.progress.phase("pages", html.length);
   const readPage = (i: number) => {
@@ -182,6 +193,8 @@ async function planPages(html: readonly string[], options: CliOptions, buster: C
     next = readPage(i + 1);
     if (ctx.signal?.aborted) break;
     const page = planPage(html[i] as string, file, options, buster, ctx, record);
+    const mapEdit = js.pageEdit?.(file.text, buster, urlPathOf(html[i] as string, options.base));
+    if (mapEdit) page.edits.push(mapEdit);
     if (page.edits.length > 0) pages.push(page);
     ctx.progress.tick();
   }

@@ -1,5 +1,5 @@
 import type { CacheBuster, ContentTransformer } from "../core/types.js";
-import { applyEdits } from "../css/edits.js";
+import { type Edit, applyEdits } from "../css/edits.js";
 import { findModuleReferences } from "./references.js";
 import { pageModules } from "./page.js";
 
@@ -126,31 +126,41 @@ function scriptJson(value: unknown): string {
 }
 
 /**
- * The page with its import map: a `<script type="importmap">` inserted before the first module
- * script, or the page's own import map completed (its entries win). A page without module
- * scripts, or whose modules import nothing local, comes back unchanged.
+ * The edit that gives a page its import map: a `<script type="importmap">` inserted before
+ * the first module script, or the page's own import map completed (its entries win).
+ * `undefined` for a page without module scripts, or whose modules import nothing local.
+ *
+ * @example
+ * importMapEdit('<script type="module" src="/js/app.js"></script>', buster, graph)
+ * // { start: 0, end: 0, insert: '<script type="importmap">{"imports":{…}}</script>' }
+ */
+export function importMapEdit(html: string, buster: UrlBuster, graph: ModuleGraph, pageUrl = "/"): Edit | undefined {
+  const page = pageModules(html);
+  if (page.firstModuleAt === undefined) return undefined;
+  const { imports } = graph.importMap(buster, page.sources, page.inline, pageUrl);
+  if (Object.keys(imports).length === 0) return undefined;
+  if (page.importMap) {
+    let own: { imports?: Record<string, string> } & Record<string, unknown>;
+    try {
+      own = JSON.parse(page.importMap.text);
+    } catch {
+      return undefined; // the browser rejects it too; not ours to guess what it meant
+    }
+    const merged = { ...own, imports: { ...imports, ...(own.imports ?? {}) } };
+    return { start: page.importMap.start, end: page.importMap.end, insert: scriptJson(merged) };
+  }
+  const at = page.firstModuleAt;
+  return { start: at, end: at, insert: `<script type="importmap">${scriptJson({ imports })}</script>` };
+}
+
+/**
+ * The page with its import map (see {@link importMapEdit}); unchanged when it needs none.
  *
  * @example
  * insertImportMap('<script type="module" src="/js/app.js"></script>', buster, graph)
  * // '<script type="importmap">{"imports":{…}}</script><script type="module" src="/js/app.js"></script>'
  */
 export function insertImportMap(html: string, buster: UrlBuster, graph: ModuleGraph, pageUrl = "/"): string {
-  const page = pageModules(html);
-  if (page.firstModuleAt === undefined) return html;
-  const { imports } = graph.importMap(buster, page.sources, page.inline, pageUrl);
-  if (Object.keys(imports).length === 0) return html;
-  if (page.importMap) {
-    let own: { imports?: Record<string, string> } & Record<string, unknown>;
-    try {
-      own = JSON.parse(page.importMap.text);
-    } catch {
-      return html; // the browser rejects it too; not ours to guess what it meant
-    }
-    const merged = { ...own, imports: { ...imports, ...(own.imports ?? {}) } };
-    return applyEdits(html, [{ start: page.importMap.start, end: page.importMap.end, insert: scriptJson(merged) }]);
-  }
-  const at = page.firstModuleAt;
-  return applyEdits(html, [
-    { start: at, end: at, insert: `<script type="importmap">${scriptJson({ imports })}</script>` },
-  ]);
+  const edit = importMapEdit(html, buster, graph, pageUrl);
+  return edit ? applyEdits(html, [edit]) : html;
 }

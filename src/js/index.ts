@@ -5,7 +5,7 @@ export { findModuleReferences, isLocalSpecifier } from "./references.js";
 export type { JsReference } from "./references.js";
 export { moduleEdits } from "./rewrite.js";
 export { JsSyntaxError } from "./syntax-error.js";
-export { importMapFor, insertImportMap, moduleGraph } from "./importmap.js";
+export { importMapEdit, importMapFor, insertImportMap, moduleGraph } from "./importmap.js";
 export type { ImportMap, ModuleGraph, UrlBuster } from "./importmap.js";
 export { jsSupport } from "./plugin.js";
 export type { JsOption, JsSupport } from "./plugin.js";

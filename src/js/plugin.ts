@@ -1,7 +1,8 @@
 import { CacheBustError } from "../core/errors.js";
 import type { ContentTransformer } from "../core/types.js";
 import { jsTransformer, type JsTransformerOptions } from "./transformer.js";
-import { insertImportMap, moduleGraph, type UrlBuster } from "./importmap.js";
+import type { Edit } from "../css/edits.js";
+import { importMapEdit, insertImportMap, moduleGraph, type UrlBuster } from "./importmap.js";
 
 /** How a site's modules are busted: `true`/`"rewrite"` rewrites their imports, `"importmap"` gives pages an import map. */
 export type JsOption = boolean | "rewrite" | "importmap";
@@ -14,6 +15,8 @@ export interface JsSupport {
   transformers: ContentTransformer[];
   /** For `"importmap"`: the page with its import map. */
   pageHtml?: (html: string, buster: UrlBuster, pageUrl: string) => string;
+  /** For `"importmap"`: the edit that gives a page its import map, if it needs one. */
+  pageEdit?: (html: string, buster: UrlBuster, pageUrl: string) => Edit | undefined;
 }
 
 /**
@@ -31,6 +34,7 @@ export function jsSupport(option: unknown, label: string, options: JsTransformer
       way: "importmap",
       transformers: [graph.transformer],
       pageHtml: (html, buster, pageUrl) => insertImportMap(html, buster, graph, pageUrl),
+      pageEdit: (html, buster, pageUrl) => importMapEdit(html, buster, graph, pageUrl),
     };
   }
   throw new CacheBustError(
