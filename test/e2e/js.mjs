@@ -4,6 +4,7 @@
 // changes and the site is busted again, the page runs the new code at once, in the same
 // browser (its cache warm); a control page that loads the same module without busting keeps
 // running the old one.
+/* global document -- the functions given to page.waitForFunction() and page.evaluate() run in the browser */
 import assert from "node:assert/strict";
 import fs from "node:fs/promises";
 import path from "node:path";
