@@ -2,12 +2,13 @@ import { resolve } from "node:path";
 import * as fs from "node:fs";
 import { CacheBustError, createCacheBuster, type CacheBuster, type MissingPolicy } from "../src/index.js";
 import { cssTransformer } from "../src/css/index.js";
+import { jsSupport, type JsSupport } from "../src/js/plugin.js";
 import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
 import { autoBustTransform } from "./eleventy/auto.js";
 import { cssBundleTransform, type BundleState, type BundleThis } from "./eleventy/bundle.js";
 import { confineTransformers } from "./eleventy/confine.js";
 import { plainImageSources } from "./eleventy/images.js";
-import { integrityFilter, urlFilter, type FilterState } from "./eleventy/filters.js";
+import { inTemplate, integrityFilter, urlFilter, type FilterState } from "./eleventy/filters.js";
 import { layeredLookup, type Layer, type LayeredLookup } from "./eleventy/lookup.js";
 import { readSettings, type EleventyPluginOptions, type PluginSettings } from "./eleventy/options.js";
 import { hasDotSegment, layerPublishes, sourceLayers, type PassthroughEntry } from "./eleventy/roots.js";
@@ -68,13 +69,13 @@ function claim(eleventyConfig: EleventyConfigLike, options: unknown): void {
 }
 
 /** The plugin's state across builds, and how its lookup is made. */
-function pluginState(eleventyConfig: EleventyConfigLike, settings: PluginSettings) {
+function pluginState(eleventyConfig: EleventyConfigLike, settings: PluginSettings, js: JsSupport) {
   let runMode: RunMode = "build";
   const warnings = warnOnce(settings.core.onWarning);
   const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
   const cssProblems = cssProblemReporter(() => missing() ?? "error", warnings);
   // Stylesheets' own references are busted too, unless `transformers` says otherwise.
-  const transformers = settings.core.transformers ?? [cssTransformer({ onMissing: cssProblems })];
+  const transformers = settings.core.transformers ?? [cssTransformer({ onMissing: cssProblems }), ...js.transformers];
   // Made now, so that bad options fail when the config loads rather than at the first render
   // (without root/roots it only checks them: the real busters need the final passthrough copies).
   const configured = settings.shared ?? createCacheBuster(settings.explicitRoots ? { ...settings.core, transformers } : { ...settings.core, transformers, root: "." });
@@ -157,7 +158,8 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   eleventyConfig.versionCheck?.(">=3.0.0");
   const settings = readSettings(options);
   claim(eleventyConfig, options);
-  const state = pluginState(eleventyConfig, settings);
+  const js = jsSupport(settings.js, 'cache-id/eleventy: option "js"');
+  const state = pluginState(eleventyConfig, settings, js);
   (eleventyConfig as OwnedConfig)[STATE] = state;
   const filters: FilterState = state;
   const helpers = { [settings.filterName]: urlFilter(settings.filterName, filters), integrity: integrityFilter(filters) };
@@ -168,6 +170,21 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   watchPassthroughSources(eleventyConfig);
   leaveImagesToEleventyImg(eleventyConfig, state);
   if (settings.auto) addAuto(eleventyConfig, state);
+  if (js.pageHtml) addImportMaps(eleventyConfig, state, js.pageHtml);
+}
+
+/** `js: "importmap"`: each HTML page gets the import map of the modules it loads. */
+function addImportMaps(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pluginState>, pageHtml: NonNullable<JsSupport["pageHtml"]>): void {
+  const buster = { url: (url: string) => state.lookup().url(url, undefined, state.missing()) };
+  eleventyConfig.addTransform?.("cache-id-importmap", function (this: { page?: { url?: string; inputPath?: string; outputPath?: unknown } }, content: unknown) {
+    const page = this?.page;
+    if (typeof content !== "string" || typeof page?.outputPath !== "string" || !page.outputPath.endsWith(".html")) return content;
+    try {
+      return pageHtml(content, buster, page.url ?? "/");
+    } catch (error) {
+      throw inTemplate(error, { url: page.url, inputPath: page.inputPath });
+    }
+  });
 }
 
 /**

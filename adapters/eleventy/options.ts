@@ -8,6 +8,8 @@ export interface EleventyPluginOptions extends CacheBustOptions {
   auto?: boolean;
   /** A path in the output directory where the manifest is written as JSON after each build. */
   manifestFile?: string;
+  /** Bust JavaScript modules' imports: `true`/`"rewrite"` rewrites them, `"importmap"` adds an import map to each page. */
+  js?: boolean | "rewrite" | "importmap";
 }
 
 /** The plugin's settings, checked. */
@@ -23,6 +25,7 @@ export interface PluginSettings {
   filterName: string;
   auto: boolean;
   manifestFile: string | undefined;
+  js: EleventyPluginOptions["js"];
 }
 
 /** A relative path that stays inside the output directory: no `..`, not absolute (`/x`, `C:\\x`), not empty. */
@@ -46,12 +49,12 @@ function bad(message: string): CacheBustError {
  */
 export function readSettings(input: EleventyPluginOptions | CacheBuster | undefined): PluginSettings {
   if (isCacheBuster(input)) {
-    return { shared: input, core: {}, explicitRoots: true, missing: undefined, filterName: "cache_bust", auto: false, manifestFile: undefined };
+    return { shared: input, core: {}, explicitRoots: true, missing: undefined, filterName: "cache_bust", auto: false, manifestFile: undefined, js: undefined };
   }
   if (input !== undefined && (input === null || typeof input !== "object" || Array.isArray(input))) {
     throw bad(`expected options or a CacheBuster, got ${String(input)}`);
   }
-  const { filterName = "cache_bust", auto = false, manifestFile, ...core } = input ?? {};
+  const { filterName = "cache_bust", auto = false, manifestFile, js, ...core } = input ?? {};
   if (typeof filterName !== "string" || !/^[A-Za-z_][\w-]*$/.test(filterName) || filterName === "integrity") {
     throw bad(`option "filterName" must be a name such as "cache_bust" (letters, digits, _ or -, not "integrity"), got ${JSON.stringify(filterName)}`);
   }
@@ -67,5 +70,6 @@ export function readSettings(input: EleventyPluginOptions | CacheBuster | undefi
     filterName,
     auto,
     manifestFile,
+    js,
   };
 }

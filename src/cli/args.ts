@@ -19,6 +19,8 @@ export interface CliOptions {
   /** `true`/`false` when asked for, `undefined`: only when stderr is a terminal. */
   progress: boolean | undefined;
   verbose: boolean;
+  /** `--js rewrite|importmap`: how JavaScript modules' imports are busted (default: not at all). */
+  js: "rewrite" | "importmap" | undefined;
 }
 
 /** A command line that cannot be run: shown with the usage, exit code 2. */
@@ -43,6 +45,8 @@ Options:
                        it are left alone
   --dry-run            change nothing; report what would change
   --strict             exit 1 without writing anything if a reference is missing
+  --js rewrite|importmap   bust JavaScript modules' imports: rewrite them in place,
+                       or give each page an import map (modules left as they are)
   --param <name>       query key in query mode (default v)
   --length <n>         hex characters of the hash kept (default 10)
   --algorithm <name>   hash algorithm node:crypto knows (default sha256)
@@ -86,6 +90,7 @@ export function parseCli(argv: string[]): CliOptions | "help" | "version" {
   }
   const { base, origin } = parseBase(values.base ?? "/");
   if (values.progress && values["no-progress"]) throw new UsageError("give --progress or --no-progress, not both");
+  if (values.js !== undefined && values.js !== "rewrite" && values.js !== "importmap") throw new UsageError(`--js must be rewrite or importmap, got ${JSON.stringify(values.js)}`);
   return {
     dir: positionals[0] as string,
     mode,
@@ -100,6 +105,7 @@ export function parseCli(argv: string[]): CliOptions | "help" | "version" {
     json: values.json ?? false,
     progress: values.progress ? true : values["no-progress"] ? false : undefined,
     verbose: values.verbose ?? false,
+    js: values.js as CliOptions["js"],
   };
 }
 
@@ -143,6 +149,7 @@ function parse(args: string[]) {
       base: { type: "string" },
       "dry-run": { type: "boolean" },
       strict: { type: "boolean" },
+      js: { type: "string" },
       param: { type: "string" },
       length: { type: "string" },
       algorithm: { type: "string" },

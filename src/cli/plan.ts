@@ -1,6 +1,8 @@
+import * as fs from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createCacheBuster } from "../core/buster.js";
 import { cssTransformer } from "../css/index.js";
+import { jsSupport, type JsSupport } from "../js/plugin.js";
 import { lineLocator, type Position } from "../css/position.js";
 import { isCacheBustError } from "../core/errors.js";
 import { unfingerprintName } from "../core/fingerprint.js";
@@ -79,14 +81,14 @@ function busterOptions(options: CliOptions, dir: string, base: string): CacheBus
 }
 
 /** Makes the run's buster; a bad `--param`/`--length`/`--algorithm` is a `UsageError` naming it. */
-function siteBuster(options: CliOptions, ctx: PlanContext, record: (p: Problem) => void, sources: Map<string, string>): CacheBuster {
+function siteBuster(options: CliOptions, ctx: PlanContext, record: (p: Problem) => void, sources: Map<string, string>, js: JsSupport): CacheBuster {
   const rel = (file: string) => relative(ctx.dir, file).split(sep).join("/");
   const css = cssTransformer({ onMissing: (p) => record(problemOf(rel(p.file), p, p.url, p.error)) });
   // A manifest's references have no line in a page: reported at the manifest's first line.
   const manifest = webManifestTransformer({ onMissing: (p) => record(problemOf(rel(p.file), { line: 1, column: 1 }, p.url, p.error)) });
   const counted = (t: ContentTransformer) => countingTransformer(t, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
   try {
-    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [counted(css), counted(manifest)], onWarning: (w) => ctx.summary.warnings.push(w.message) });
+    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [css, manifest, ...js.transformers].map(counted), onWarning: (w) => ctx.summary.warnings.push(w.message) });
   } catch (error) {
     if (!isCacheBustError(error) || error.code !== "BAD_ARGUMENT") throw error;
     throw new UsageError(`${badFlag(options, ctx.dir)}: ${error.message}`);
@@ -125,7 +127,8 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const { dir, summary, progress, signal } = ctx;
   const record = problemRecorder(summary);
   const stylesheetSources = new Map<string, string>();
-  const buster = siteBuster(options, ctx, record, stylesheetSources);
+  const js = jsSupport(options.js, "--js", { onMissing: (p) => record(problemOf(relative(dir, p.file).split(sep).join("/"), p, p.url, p.error)) });
+  const buster = siteBuster(options, ctx, record, stylesheetSources, js);
   const files = await walkSite(dir);
   const css = sourceFiles(files.css, buster.options.length);
   summary.cssFiles = css.length;
@@ -146,10 +149,12 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     progress.tick();
     await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
   }
-  const pages = await planPages(files.html, options, buster, ctx, record);
+  const pages = await planPages(files.html, options, buster, ctx, record, js);
   summary.problems.sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column);
   const entries = buster.entries();
-  const stylesheets = rewrittenStylesheets(entries, new Set(rewritable), new Set([...files.css, ...files.manifests]), ctx);
+  // `--js rewrite`: modules (and their maps) the pages reach are rewritten in place like stylesheets.
+  const modules = js.way === "rewrite" ? rewrittenModules(entries, dir) : [];
+  const stylesheets = rewrittenStylesheets(entries, new Set([...rewritable, ...modules]), new Set([...files.css, ...files.manifests, ...modules]), ctx);
   return { dir, base: ctx.site.base, buster, entries, stylesheets, stylesheetSources, pages, leftovers: files.leftovers };
 }
 
@@ -172,8 +177,14 @@ function rewrittenStylesheets(entries: BustedFile[], sources: ReadonlySet<string
   return entries.filter((e) => e.content && sources.has(rel(e.file)));
 }
 
+/** Rewritten modules and source maps that are regular files of the site, relative to it. */
+function rewrittenModules(entries: BustedFile[], dir: string): string[] {
+  const inside = (file: string) => !relative(dir, file).startsWith("..") && fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  return entries.filter((e) => e.content && /\.(m?js|map)$/i.test(e.urlPath) && inside(e.file)).map((e) => relative(dir, e.file).split(sep).join("/"));
+}
+
 /** Plans every page, one at a time, letting a signal handler run between two. */
-async function planPages(html: readonly string[], options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void): Promise<PlannedPage[]> {
+async function planPages(html: readonly string[], options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void, js: JsSupport): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
   ctx.progress.phase("pages", html.length);
   for (const path of html) {
@@ -181,7 +192,10 @@ async function planPages(html: readonly string[], options: CliOptions, buster: C
     if (ctx.signal?.aborted) break;
     // Read synchronously: a batch run gains nothing from thread-pool round trips (which cost
     // most of the run's time on a busy machine) and the text is dropped once planned.
-    const page = planPage(path, readTextSync(join(ctx.dir, path)), options, buster, ctx, record);
+    const file = readTextSync(join(ctx.dir, path));
+    const page = planPage(path, file, options, buster, ctx, record);
+    const mapEdit = js.pageEdit?.(file.text, buster, urlPathOf(path, options.base));
+    if (mapEdit) page.edits.push(mapEdit);
     if (page.edits.length > 0) pages.push(page);
     ctx.progress.tick();
   }

@@ -1,5 +1,5 @@
 import type { CacheBuster, ContentTransformer } from "../core/types.js";
-import { applyEdits } from "../css/edits.js";
+import { type Edit, applyEdits } from "../css/edits.js";
 import { findModuleReferences } from "./references.js";
 import { pageModules } from "./page.js";
 
@@ -8,12 +8,15 @@ export interface ImportMap {
   imports: Record<string, string>;
 }
 
+/** What the import map needs of a buster: busted URLs (a `CacheBuster`, or a plugin's lookup). */
+export type UrlBuster = Pick<CacheBuster, "url">;
+
 /** The modules a buster has read, and what each imports; see {@link moduleGraph}. */
 export interface ModuleGraph {
   /** Put this in the buster's `transformers`: it records each module's imports and never changes its bytes. */
   transformer: ContentTransformer;
   /** The import map for modules loaded as `entries` (URLs, relative ones against `pageUrl`). */
-  importMap(buster: CacheBuster, entries: readonly string[], inline?: readonly string[], pageUrl?: string): ImportMap;
+  importMap(buster: UrlBuster, entries: readonly string[], inline?: readonly string[], pageUrl?: string): ImportMap;
 }
 
 const ORIGIN = "http://page.invalid";
@@ -74,7 +77,7 @@ export function moduleGraph(options: { test?: (urlPath: string, file: string) =>
     },
   };
   function importMap(
-    buster: CacheBuster,
+    buster: UrlBuster,
     entries: readonly string[],
     inline: readonly string[] = [],
     pageUrl = "/",
@@ -93,7 +96,7 @@ export function moduleGraph(options: { test?: (urlPath: string, file: string) =>
         const busted = buster.url(url);
         if (busted !== url) map[url] = busted;
       } else if (!key) {
-        buster.hash(url); // reads the entry, so that its imports are recorded
+        buster.url(url); // reads the module, so that its imports are recorded
       }
       const path = pathOf(url);
       if (seen.has(path)) continue;
@@ -112,7 +115,7 @@ export function moduleGraph(options: { test?: (urlPath: string, file: string) =>
  * @example
  * importMapFor(html, buster, graph, "/blog/post/") // { imports: { "/js/util.js": "/js/util.js?v=<hash>" } }
  */
-export function importMapFor(html: string, buster: CacheBuster, graph: ModuleGraph, pageUrl = "/"): ImportMap {
+export function importMapFor(html: string, buster: UrlBuster, graph: ModuleGraph, pageUrl = "/"): ImportMap {
   const page = pageModules(html);
   return graph.importMap(buster, page.sources, page.inline, pageUrl);
 }
@@ -123,31 +126,41 @@ function scriptJson(value: unknown): string {
 }
 
 /**
- * The page with its import map: a `<script type="importmap">` inserted before the first module
- * script, or the page's own import map completed (its entries win). A page without module
- * scripts, or whose modules import nothing local, comes back unchanged.
+ * The edit that gives a page its import map: a `<script type="importmap">` inserted before
+ * the first module script, or the page's own import map completed (its entries win).
+ * `undefined` for a page without module scripts, or whose modules import nothing local.
  *
  * @example
- * insertImportMap('<script type="module" src="/js/app.js"></script>', buster, graph)
- * // '<script type="importmap">{"imports":{…}}</script><script type="module" src="/js/app.js"></script>'
+ * importMapEdit('<script type="module" src="/js/app.js"></script>', buster, graph)
+ * // { start: 0, end: 0, insert: '<script type="importmap">{"imports":{…}}</script>' }
  */
-export function insertImportMap(html: string, buster: CacheBuster, graph: ModuleGraph, pageUrl = "/"): string {
+export function importMapEdit(html: string, buster: UrlBuster, graph: ModuleGraph, pageUrl = "/"): Edit | undefined {
   const page = pageModules(html);
-  if (page.firstModuleAt === undefined) return html;
+  if (page.firstModuleAt === undefined) return undefined;
   const { imports } = graph.importMap(buster, page.sources, page.inline, pageUrl);
-  if (Object.keys(imports).length === 0) return html;
+  if (Object.keys(imports).length === 0) return undefined;
   if (page.importMap) {
     let own: { imports?: Record<string, string> } & Record<string, unknown>;
     try {
       own = JSON.parse(page.importMap.text);
     } catch {
-      return html; // the browser rejects it too; not ours to guess what it meant
+      return undefined; // the browser rejects it too; not ours to guess what it meant
     }
     const merged = { ...own, imports: { ...imports, ...(own.imports ?? {}) } };
-    return applyEdits(html, [{ start: page.importMap.start, end: page.importMap.end, insert: scriptJson(merged) }]);
+    return { start: page.importMap.start, end: page.importMap.end, insert: scriptJson(merged) };
   }
   const at = page.firstModuleAt;
-  return applyEdits(html, [
-    { start: at, end: at, insert: `<script type="importmap">${scriptJson({ imports })}</script>` },
-  ]);
+  return { start: at, end: at, insert: `<script type="importmap">${scriptJson({ imports })}</script>` };
+}
+
+/**
+ * The page with its import map (see {@link importMapEdit}); unchanged when it needs none.
+ *
+ * @example
+ * insertImportMap('<script type="module" src="/js/app.js"></script>', buster, graph)
+ * // '<script type="importmap">{"imports":{…}}</script><script type="module" src="/js/app.js"></script>'
+ */
+export function insertImportMap(html: string, buster: UrlBuster, graph: ModuleGraph, pageUrl = "/"): string {
+  const edit = importMapEdit(html, buster, graph, pageUrl);
+  return edit ? applyEdits(html, [edit]) : html;
 }

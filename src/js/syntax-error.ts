@@ -1,4 +1,4 @@
-import { CacheBustError, type CacheBustErrorCode } from "../core/errors.js";
+import { CacheBustError } from "../core/errors.js";
 
 /**
  * A module the lexer cannot read: a `CacheBustError` with code `JS_SYNTAX`, naming the file,
@@ -16,10 +16,9 @@ export class JsSyntaxError extends CacheBustError {
     readonly column: number,
     cause?: unknown,
   ) {
-    super(
-      "JS_SYNTAX" as CacheBustErrorCode,
-      `cache-id: ${file ?? "<module>"}:${line}:${column}: JavaScript the module lexer cannot read`,
-      { file, cause },
-    );
+    super("JS_SYNTAX", `cache-id: ${file ?? "<module>"}:${line}:${column}: JavaScript the module lexer cannot read`, {
+      file,
+      cause,
+    });
   }
 }

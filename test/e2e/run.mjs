@@ -16,6 +16,7 @@ import { startOrigin } from "./origin.mjs";
 import { ASSETS, CONTROL_PAGE, assetSha256, buildSite, changeAssets, copySite, sha256 } from "./site.mjs";
 import { createCleanup, withTimeout } from "./support.mjs";
 import { VCL_DIR, findVarnishd, startVarnish } from "./varnish.mjs";
+import { JS_SCENARIOS } from "./js.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXAMPLE_SITE = path.join(REPO_ROOT, "examples", "site");
@@ -38,6 +39,7 @@ const SCENARIOS = [
   // Some CDNs key their cache on the path alone: every ?v=<hash> is the same object.
   { name: "query-mode-cdn-ignores-query", mode: "query", vcl: "cdn-ignore-query.vcl", busted: "stale" },
   { name: "path-mode-cdn-ignores-query", mode: "path", vcl: "cdn-ignore-query.vcl", busted: "fresh" },
+  ...JS_SCENARIOS,
 ];
 
 /** What is missing on this machine for the test to run, as messages. */
@@ -193,7 +195,7 @@ async function runRecorded(scenario, { browser, workRoot, shotsDir, cleanup }) {
   const shots = {};
   let failure;
   try {
-    await runScenario(scenario, { browser, workRoot, shotsDir, shots, cleanup, check, log });
+    await (scenario.run ?? runScenario)(scenario, { browser, workRoot, shotsDir, shots, cleanup, check, log });
   } catch (error) {
     failure = error;
   }
