@@ -24,7 +24,10 @@ describe("the packed package", () => {
     const proj = join(out, "proj");
     const install = npm(["install", "--offline", ...tarballs], proj);
     expect(install.status).toBe(0);
-    expect(`${install.stdout}${install.stderr}`).not.toMatch(/install-scripts|install scripts/i);
+    // Dependencies installed here from local tarballs may warn about their own `prepare`
+    // scripts (from the registry they would not); the package itself must never be named.
+    const warned = `${install.stdout}${install.stderr}`.split("\n").filter((line) => /install.scripts/i.test(line));
+    expect(warned.filter((line) => line.includes("cache-id"))).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(join(proj, "node_modules/cache-id/package.json"), "utf8")) as { scripts?: Record<string, string> };
     expect(Object.keys(manifest.scripts ?? {}).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
     fs.writeFileSync(join(proj, "index.html"), '<img src="/a.png">');
