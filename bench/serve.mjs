@@ -245,9 +245,11 @@ export function serveTables(f) {
   ].join("\n\n");
 }
 
+// Not strict: imported by bench/run.mjs, this module sees run.mjs's flags (--only, --rounds…).
 const { values, positionals } = parseArgs({
   options: { quick: { type: "boolean" }, "serve-child": { type: "boolean" } },
   allowPositionals: true,
+  strict: false,
 });
 if (values["serve-child"]) await serveChild(positionals[0]);
 else if (process.argv[1] === fileURLToPath(import.meta.url)) {
