@@ -13,7 +13,7 @@ import { htmlEdits } from "../html/rewrite.js";
 import type { Edit } from "../css/edits.js";
 import { type CliOptions, UsageError } from "./args.js";
 import { freshIntegrity } from "./integrity.js";
-import { byCodeUnit } from "./order.js";
+import { byCodeUnit } from "../core/order.js";
 import type { Progress } from "./progress.js";
 import { bustPageReference, countingTransformer, type SiteLocation } from "./references.js";
 import { onOrigin, urlPathOf } from "./site-urls.js";

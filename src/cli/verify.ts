@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 /** Assets may be links inside the site (the core follows them); a FIFO in a file's place never blocks. */
 const READ_FLAGS_FOLLOWING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 import type { BustedFile, ResolvedOptions } from "../core/types.js";
-import { byCodeUnit } from "./order.js";
+import { byCodeUnit } from "../core/order.js";
 import { digestOf } from "./text.js";
 
 /** The first `length` hex characters of `algorithm`'s digest of a file, read in chunks (bounded memory). */

@@ -1,7 +1,7 @@
 import * as fsp from "node:fs/promises";
 import { join } from "node:path";
 import { TEMP_FILE } from "../core/emit.js";
-import { byCodeUnit } from "./order.js";
+import { byCodeUnit } from "../core/order.js";
 
 /** The files of a site the CLI reads or cleans up, as paths relative to the site's directory. */
 export interface SiteFiles {

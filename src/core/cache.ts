@@ -1,6 +1,7 @@
 import type { Candidate } from "./locate.js";
 import type { FileIdentity } from "./read.js";
 import type { CacheBustStats } from "./types.js";
+import { byCodeUnit } from "./order.js";
 
 /** A file another file's rewritten contents depend on (a stylesheet's font, say). */
 export interface Dependency {
@@ -76,7 +77,7 @@ export class HashCache {
       const entry = this.entries.get(key);
       if (entry) out.push([urlPath, entry]);
     }
-    return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return out.sort(([a], [b]) => byCodeUnit(a, b));
   }
 
   /** Start of a new generation: every entry is checked again on its next use. */

@@ -1,5 +1,6 @@
 import { basename, dirname } from "node:path";
 import { writeInside, type GateOptions } from "./gate.js";
+import { byCodeUnit } from "./order.js";
 import type { BustedFile, CacheBuster } from "./types.js";
 
 /** One file in a manifest: its busted URL and its hash. */
@@ -11,7 +12,7 @@ export interface ManifestEntry {
 /** `{ "/img/car.jpg": { url: "/img/car.jpg?v=<hash>", hash: "<hash>" } }`, keys sorted. */
 export type Manifest = Record<string, ManifestEntry>;
 
-const byCodeUnit = (a: BustedFile, b: BustedFile) => (a.urlPath < b.urlPath ? -1 : a.urlPath > b.urlPath ? 1 : 0);
+const byUrlPath = (a: BustedFile, b: BustedFile) => byCodeUnit(a.urlPath, b.urlPath);
 
 /**
  * The manifest of some busted files, keyed by URL path in code-unit order (URL paths start
@@ -22,7 +23,7 @@ const byCodeUnit = (a: BustedFile, b: BustedFile) => (a.urlPath < b.urlPath ? -1
  */
 export function buildManifest(files: readonly BustedFile[]): Manifest {
   const out: Manifest = {};
-  for (const file of [...files].sort(byCodeUnit)) out[file.urlPath] = { url: file.busted, hash: file.hash };
+  for (const file of [...files].sort(byUrlPath)) out[file.urlPath] = { url: file.busted, hash: file.hash };
   return out;
 }
 
