@@ -95,7 +95,8 @@ export async function bench({ work, quick, log }) {
     targets: [
       { what: `CLI / naive regex pass, query mode (${pages} pages)`, goal: "<= 2.00x", value: query, limit: 2, verdict: verdict(query, 2) },
       { what: `CLI / naive regex pass, path mode (${pages} pages)`, goal: "<= 2.00x", value: pathRatio, limit: 2, verdict: verdict(pathRatio, 2) },
-      { what: `CLI peak RSS (${pages} pages), MB`, goal: "<= 400", value: peak, limit: 400, verdict: verdict(peak, 400) },
+      // As a share of the 400 MB budget, since the targets table shows ratios.
+      { what: `CLI peak RSS / 400 MB (${pages} pages; ${peak.toFixed(0)} MB)`, goal: "<= 1.00x", value: peak / 400, limit: 1, verdict: verdict(peak, 400) },
       { what: "CLI re-run with nothing to change / first run", goal: "< 1.00x", value: rerun, limit: 1, verdict: verdict(rerun, 1) },
     ],
   };
