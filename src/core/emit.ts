@@ -3,37 +3,23 @@ import type * as fs from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CacheBustError } from "./errors.js";
 import { fingerprintName, renameLastSegment } from "./fingerprint.js";
-import { realpathStep, runAsync, runSync, writeAllStep, type Steps } from "./fs-steps.js";
+import { realpathStep, runAsync, writeAllStep, type Steps } from "./fs-steps.js";
 import {
-  commitStep, destStateStep, isInside, placeStep, READ_FLAGS, readFileStep, refused, tempStep, writeInside, writeInsideSteps,
-  type GateOptions, type Placement,
+  commitStep,
+  destStateStep,
+  isInside,
+  placeStep,
+  READ_FLAGS,
+  readFileStep,
+  refused,
+  tempStep,
+  writeInsideSteps,
+  type GateOptions,
+  type Placement,
 } from "./gate.js";
 import type { BustedFile, ResolvedOptions } from "./types.js";
 
 export { TEMP_FILE, writeInside, writeInsideSync, type GateOptions } from "./gate.js";
-
-/**
- * Replaces `dest` with `data` atomically; the gate with `dirname(dest)` as the output
- * directory, so it never writes through a link at `dest`. Prefer {@link writeInside}, which
- * also checks the directories on the way. Returns whether it wrote.
- *
- * @example
- * await writeFileAtomic("public/cache-id.json", "{}\n"); // true
- */
-export async function writeFileAtomic(dest: string, data: Buffer | string, options: { mode?: number } = {}): Promise<boolean> {
-  return writeInside(dirname(dest), basename(dest), data, options);
-}
-
-/**
- * {@link writeFileAtomic}, synchronously.
- *
- * @example
- * writeFileAtomicSync("_site/css/site.css", rewritten); // true
- */
-export function writeFileAtomicSync(dest: string, data: Buffer | string, options: { mode?: number } = {}): boolean {
-  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  return runSync(writeInsideSteps(dirname(dest), basename(dest), bytes, options.mode));
-}
 
 /** The hash of a file as the buster names it: `length` hex characters of `algorithm`'s digest. */
 function hasher(options: ResolvedOptions): { update(chunk: Buffer): void; hex(): string } {
@@ -57,14 +43,23 @@ function* copyIntoStep(source: string, fd: number, options: ResolvedOptions, url
   try {
     from = (yield { op: "open", path: source, flags: READ_FLAGS, mode: 0 }) as number;
   } catch (error) {
-    throw new CacheBustError("MISSING_FILE", `cache-id: cannot copy ${source} for ${url}: ${(error as Error).message}`, { url, file: source, cause: error });
+    throw new CacheBustError(
+      "MISSING_FILE",
+      `cache-id: cannot copy ${source} for ${url}: ${(error as Error).message}`,
+      { url, file: source, cause: error },
+    );
   }
   try {
     const st = (yield { op: "fstat", fd: from }) as fs.Stats;
-    if (!st.isFile()) throw new CacheBustError("NOT_A_FILE", `cache-id: cannot copy ${source} for ${url}: it is no longer a regular file`, { url, file: source });
+    if (!st.isFile())
+      throw new CacheBustError(
+        "NOT_A_FILE",
+        `cache-id: cannot copy ${source} for ${url}: it is no longer a regular file`,
+        { url, file: source },
+      );
     const h = hasher(options);
     const buffer = Buffer.allocUnsafe(1 << 16);
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const n = (yield { op: "read", fd: from, buffer, position }) as number;
       if (n === 0) return h.hex();
       const chunk = buffer.subarray(0, n);
@@ -93,10 +88,20 @@ interface Copied {
  * The real path of a hashed file, if it may be published: inside the real path of its root,
  * or anywhere under `allowLinksOutside`. Otherwise reports why through `warn`.
  */
-function* publishableStep(file: BustedFile, options: ResolvedOptions, realRoots: Map<string, string>, warn: (e: CacheBustError) => void): Steps<string | undefined> {
+function* publishableStep(
+  file: BustedFile,
+  options: ResolvedOptions,
+  realRoots: Map<string, string>,
+  warn: (e: CacheBustError) => void,
+): Steps<string | undefined> {
   const real = yield* realpathStep(file.file);
   if (real === undefined) {
-    warn(new CacheBustError("MISSING_FILE", `cache-id: not copying ${file.urlPath}: ${file.file} no longer exists`, { url: file.urlPath, file: file.file }));
+    warn(
+      new CacheBustError("MISSING_FILE", `cache-id: not copying ${file.urlPath}: ${file.file} no longer exists`, {
+        url: file.urlPath,
+        file: file.file,
+      }),
+    );
     return undefined;
   }
   if (options.allowLinksOutside) return real;
@@ -104,7 +109,13 @@ function* publishableStep(file: BustedFile, options: ResolvedOptions, realRoots:
   let realRoot = realRoots.get(dir);
   if (realRoot === undefined) realRoots.set(dir, (realRoot = (yield* realpathStep(dir)) ?? dir));
   if (isInside(real, realRoot)) return real;
-  warn(new CacheBustError("OUTSIDE_ROOT", `cache-id: not copying ${file.urlPath}: ${file.file} is a link to ${real}, outside the root ${dir} (set allowLinksOutside: true to publish it)`, { url: file.urlPath, file: file.file }));
+  warn(
+    new CacheBustError(
+      "OUTSIDE_ROOT",
+      `cache-id: not copying ${file.urlPath}: ${file.file} is a link to ${real}, outside the root ${dir} (set allowLinksOutside: true to publish it)`,
+      { url: file.urlPath, file: file.file },
+    ),
+  );
   return undefined;
 }
 
@@ -113,19 +124,39 @@ function* publishableStep(file: BustedFile, options: ResolvedOptions, realRoots:
  * planned name, or, when the file changed after it was hashed, the new hash's name: never a
  * stale name; the change is reported through `warn`).
  */
-function* copyStep(place: Placement, file: BustedFile, source: string, options: ResolvedOptions, warn: (e: CacheBustError) => void): Steps<Copied> {
-  const { temp, result: hash } = yield* tempStep(place, undefined, (fd) => copyIntoStep(source, fd, options, file.urlPath));
+function* copyStep(
+  place: Placement,
+  file: BustedFile,
+  source: string,
+  options: ResolvedOptions,
+  warn: (e: CacheBustError) => void,
+): Steps<Copied> {
+  const { temp, result: hash } = yield* tempStep(place, undefined, (fd) =>
+    copyIntoStep(source, fd, options, file.urlPath),
+  );
   let base = place.base;
   if (hash !== file.hash) {
     base = basename(renameLastSegment(file.urlPath, (n) => fingerprintName(n, hash)));
-    warn(new CacheBustError("FILE_CHANGED", `cache-id: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${base}, and pages built before the change still name ${place.shown}`, { url: file.urlPath, file: file.file }));
+    warn(
+      new CacheBustError(
+        "FILE_CHANGED",
+        `cache-id: ${file.file} changed after it was hashed (${file.hash}, now ${hash}); wrote ${base}, and pages built before the change still name ${place.shown}`,
+        { url: file.urlPath, file: file.file },
+      ),
+    );
   }
   yield* commitStep(place, temp, base);
   return { path: join(dirname(place.shown), base), written: true };
 }
 
 /** The steps of one fingerprinted copy: `undefined` when it is not made (reported through `warn`). */
-function* emitOneStep(file: BustedFile, outDir: string, options: ResolvedOptions, realRoots: Map<string, string>, warn: (e: CacheBustError) => void): Steps<Copied | undefined> {
+function* emitOneStep(
+  file: BustedFile,
+  outDir: string,
+  options: ResolvedOptions,
+  realRoots: Map<string, string>,
+  warn: (e: CacheBustError) => void,
+): Steps<Copied | undefined> {
   const source = yield* publishableStep(file, options, realRoots, warn);
   if (source === undefined) return undefined;
   const dest = file.fingerprinted.replace(/^\/+/, "");

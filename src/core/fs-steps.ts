@@ -25,17 +25,28 @@ export type Steps<T> = Generator<FsStep, T, unknown>;
 /** Performs one step synchronously. */
 export function doStepSync(step: FsStep): unknown {
   switch (step.op) {
-    case "lstat": return fs.lstatSync(step.path);
-    case "realpath": return fs.realpathSync.native(step.path);
-    case "mkdir": return fs.mkdirSync(step.path, { recursive: step.recursive });
-    case "open": return fs.openSync(step.path, step.flags, step.mode);
-    case "fstat": return fs.fstatSync(step.fd);
-    case "read": return fs.readSync(step.fd, step.buffer, 0, step.buffer.length, step.position);
-    case "write": return fs.writeSync(step.fd, step.buffer, step.offset, step.length);
-    case "fchmod": return fs.fchmodSync(step.fd, step.mode);
-    case "close": return fs.closeSync(step.fd);
-    case "rename": return fs.renameSync(step.from, step.to);
-    case "unlink": return fs.unlinkSync(step.path);
+    case "lstat":
+      return fs.lstatSync(step.path);
+    case "realpath":
+      return fs.realpathSync.native(step.path);
+    case "mkdir":
+      return fs.mkdirSync(step.path, { recursive: step.recursive });
+    case "open":
+      return fs.openSync(step.path, step.flags, step.mode);
+    case "fstat":
+      return fs.fstatSync(step.fd);
+    case "read":
+      return fs.readSync(step.fd, step.buffer, 0, step.buffer.length, step.position);
+    case "write":
+      return fs.writeSync(step.fd, step.buffer, step.offset, step.length);
+    case "fchmod":
+      return fs.fchmodSync(step.fd, step.mode);
+    case "close":
+      return fs.closeSync(step.fd);
+    case "rename":
+      return fs.renameSync(step.from, step.to);
+    case "unlink":
+      return fs.unlinkSync(step.path);
   }
 }
 
@@ -44,17 +55,28 @@ export function doStepAsync(step: FsStep): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const done = (error: NodeJS.ErrnoException | null, result?: unknown) => (error ? reject(error) : resolve(result));
     switch (step.op) {
-      case "lstat": return fs.lstat(step.path, done);
-      case "realpath": return fs.realpath.native(step.path, done);
-      case "mkdir": return fs.mkdir(step.path, { recursive: step.recursive }, done);
-      case "open": return fs.open(step.path, step.flags, step.mode, done);
-      case "fstat": return fs.fstat(step.fd, done);
-      case "read": return fs.read(step.fd, step.buffer, 0, step.buffer.length, step.position, done);
-      case "write": return fs.write(step.fd, step.buffer, step.offset, step.length, done);
-      case "fchmod": return fs.fchmod(step.fd, step.mode, done);
-      case "close": return fs.close(step.fd, done);
-      case "rename": return fs.rename(step.from, step.to, done);
-      case "unlink": return fs.unlink(step.path, done);
+      case "lstat":
+        return fs.lstat(step.path, done);
+      case "realpath":
+        return fs.realpath.native(step.path, done);
+      case "mkdir":
+        return fs.mkdir(step.path, { recursive: step.recursive }, done);
+      case "open":
+        return fs.open(step.path, step.flags, step.mode, done);
+      case "fstat":
+        return fs.fstat(step.fd, done);
+      case "read":
+        return fs.read(step.fd, step.buffer, 0, step.buffer.length, step.position, done);
+      case "write":
+        return fs.write(step.fd, step.buffer, step.offset, step.length, done);
+      case "fchmod":
+        return fs.fchmod(step.fd, step.mode, done);
+      case "close":
+        return fs.close(step.fd, done);
+      case "rename":
+        return fs.rename(step.from, step.to, done);
+      case "unlink":
+        return fs.unlink(step.path, done);
     }
   });
 }
@@ -79,7 +101,10 @@ export function runSync<T>(steps: Steps<T>, perform: (step: FsStep) => unknown =
 }
 
 /** {@link runSync}, one step at a time without blocking the event loop. */
-export async function runAsync<T>(steps: Steps<T>, perform: (step: FsStep) => Promise<unknown> = doStepAsync): Promise<T> {
+export async function runAsync<T>(
+  steps: Steps<T>,
+  perform: (step: FsStep) => Promise<unknown> = doStepAsync,
+): Promise<T> {
   let next = steps.next();
   while (!next.done) {
     let result: unknown;
@@ -117,7 +142,8 @@ export function* realpathStep(path: string): Steps<string | undefined> {
 /** Writes all of `bytes` at the descriptor's position (a write may take only part). */
 export function* writeAllStep(fd: number, bytes: Buffer): Steps<void> {
   let offset = 0;
-  while (offset < bytes.length) offset += (yield { op: "write", fd, buffer: bytes, offset, length: bytes.length - offset }) as number;
+  while (offset < bytes.length)
+    offset += (yield { op: "write", fd, buffer: bytes, offset, length: bytes.length - offset }) as number;
 }
 
 /**

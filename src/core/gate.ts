@@ -48,8 +48,15 @@ export interface Placement {
   base: string;
 }
 
-function refusal(code: "OUTSIDE_OUTPUT" | "NOT_A_FILE" | "BAD_ARGUMENT", shown: string, outDir: string, why: string): CacheBustError {
-  return new CacheBustError(code, `cache-id: not writing ${shown}: ${why} (output directory ${outDir})`, { file: shown });
+function refusal(
+  code: "OUTSIDE_OUTPUT" | "NOT_A_FILE" | "BAD_ARGUMENT",
+  shown: string,
+  outDir: string,
+  why: string,
+): CacheBustError {
+  return new CacheBustError(code, `cache-id: not writing ${shown}: ${why} (output directory ${outDir})`, {
+    file: shown,
+  });
 }
 
 /** Whether a real path is `root` or lies below it. */
@@ -60,10 +67,12 @@ export function isInside(real: string, root: string): boolean {
 /** The segments of a destination relative to `outDir`; refuses absolute paths and `..`. */
 function segmentsOf(outDir: string, dest: string): string[] {
   const shown = typeof dest === "string" ? join(outDir, dest) : String(dest);
-  if (typeof dest !== "string" || dest.includes("\0")) throw refusal("BAD_ARGUMENT", shown, outDir, "the destination must be a path without NUL bytes");
-  if (isAbsolute(dest)) throw refusal("OUTSIDE_OUTPUT", dest, outDir, "the destination must be relative to the output directory");
+  if (typeof dest !== "string" || dest.includes("\0"))
+    throw refusal("BAD_ARGUMENT", shown, outDir, "the destination must be a path without NUL bytes");
+  if (isAbsolute(dest))
+    throw refusal("OUTSIDE_OUTPUT", dest, outDir, "the destination must be relative to the output directory");
   const parts = dest.split(sep === "\\" ? /[\\/]+/ : /\/+/).filter((p) => p !== "" && p !== ".");
-  if (parts.includes("..")) throw refusal("OUTSIDE_OUTPUT", shown, outDir, "the destination must not contain \"..\"");
+  if (parts.includes("..")) throw refusal("OUTSIDE_OUTPUT", shown, outDir, 'the destination must not contain ".."');
   if (parts.length === 0) throw refusal("BAD_ARGUMENT", shown, outDir, "the destination names no file");
   return parts;
 }
@@ -73,7 +82,11 @@ function segmentsOf(outDir: string, dest: string): string[] {
  * returns its real path, which must lie inside `realRoot`. Directories are made one at a time
  * and each is resolved after it is made, so one swapped for a link on the way is caught.
  */
-function* enterStep(parent: string, name: string, place: { shown: string; outDir: string; realRoot: string }): Steps<string> {
+function* enterStep(
+  parent: string,
+  name: string,
+  place: { shown: string; outDir: string; realRoot: string },
+): Steps<string> {
   const path = join(parent, name);
   for (let attempt = 0; attempt < 3; attempt++) {
     const real = yield* realpathStep(path);
@@ -85,7 +98,13 @@ function* enterStep(parent: string, name: string, place: { shown: string; outDir
       }
       continue;
     }
-    if (!isInside(real, place.realRoot)) throw refusal("OUTSIDE_OUTPUT", place.shown, place.outDir, `${path} leads to ${real}, outside the output directory`);
+    if (!isInside(real, place.realRoot))
+      throw refusal(
+        "OUTSIDE_OUTPUT",
+        place.shown,
+        place.outDir,
+        `${path} leads to ${real}, outside the output directory`,
+      );
     const st = (yield* lstatStep(real)) as fs.Stats | undefined;
     if (!st?.isDirectory()) throw refusal("NOT_A_FILE", place.shown, place.outDir, `${path} is not a directory`);
     return real;
@@ -124,7 +143,12 @@ export function* destStateStep(place: Placement, base: string): Steps<DestState>
   if (st.isSymbolicLink()) {
     const real = yield* realpathStep(path);
     if (real === undefined || !isInside(real, place.realRoot)) {
-      throw refusal("OUTSIDE_OUTPUT", place.shown, place.outDir, `it is a symbolic link to ${real ?? "nothing"}, outside the output directory`);
+      throw refusal(
+        "OUTSIDE_OUTPUT",
+        place.shown,
+        place.outDir,
+        `it is a symbolic link to ${real ?? "nothing"}, outside the output directory`,
+      );
     }
     return { kind: "link" };
   }
@@ -173,7 +197,11 @@ export interface TempFile {
  * Creates a new temporary file in the placement's directory (exclusively, never through a
  * link), lets `fill` write into it, sets `mode`, and closes it. Removes it on failure.
  */
-export function* tempStep<R>(place: Placement, mode: number | undefined, fill: (fd: number) => Steps<R>): Steps<{ temp: TempFile; result: R }> {
+export function* tempStep<R>(
+  place: Placement,
+  mode: number | undefined,
+  fill: (fd: number) => Steps<R>,
+): Steps<{ temp: TempFile; result: R }> {
   const path = join(place.realDir, `.${randomBytes(6).toString("hex")}.cache-id.tmp`);
   const fd = (yield { op: "open", path, flags: TEMP_FLAGS, mode: 0o666 }) as number;
   let open = true;
@@ -217,10 +245,16 @@ export function* removeQuietly(path: string): Steps<void> {
 export function* commitStep(place: Placement, temp: TempFile, base: string): Steps<void> {
   try {
     const again = yield* realpathStep(place.realDir);
-    if (again !== place.realDir) throw refusal("OUTSIDE_OUTPUT", place.shown, place.outDir, `${place.realDir} was replaced while writing`);
+    if (again !== place.realDir)
+      throw refusal("OUTSIDE_OUTPUT", place.shown, place.outDir, `${place.realDir} was replaced while writing`);
     const st = yield* lstatStep(temp.path);
     if (!st?.isFile() || st.ino !== temp.ino || st.dev !== temp.dev) {
-      throw refusal("OUTSIDE_OUTPUT", place.shown, place.outDir, `its temporary file ${temp.path} was replaced while writing`);
+      throw refusal(
+        "OUTSIDE_OUTPUT",
+        place.shown,
+        place.outDir,
+        `its temporary file ${temp.path} was replaced while writing`,
+      );
     }
     yield* destStateStep(place, base);
     yield { op: "rename", from: temp.path, to: join(place.realDir, base) };
@@ -237,7 +271,12 @@ export function* commitStep(place: Placement, temp: TempFile, base: string): Ste
 export function* writeInsideSteps(outDir: string, dest: string, bytes: Buffer, mode?: number): Steps<boolean> {
   const place = yield* placeStep(outDir, dest);
   const state = yield* destStateStep(place, place.base);
-  if (state.kind === "file" && state.size === bytes.length && (yield* holdsStep(join(place.realDir, place.base), bytes))) return false;
+  if (
+    state.kind === "file" &&
+    state.size === bytes.length &&
+    (yield* holdsStep(join(place.realDir, place.base), bytes))
+  )
+    return false;
   const { temp } = yield* tempStep(place, mode, (fd) => writeAllStep(fd, bytes));
   yield* commitStep(place, temp, place.base);
   return true;
@@ -245,7 +284,10 @@ export function* writeInsideSteps(outDir: string, dest: string, bytes: Buffer, m
 
 /** Whether an error is one of the gate's refusals (reported, not thrown, under `onWarning`). */
 function isRefusal(error: unknown): error is CacheBustError {
-  return error instanceof CacheBustError && (error.code === "OUTSIDE_OUTPUT" || error.code === "NOT_A_FILE" || error.code === "BAD_ARGUMENT");
+  return (
+    error instanceof CacheBustError &&
+    (error.code === "OUTSIDE_OUTPUT" || error.code === "NOT_A_FILE" || error.code === "BAD_ARGUMENT")
+  );
 }
 
 /** Reports a refusal to `onWarning` (returning `false`), or rethrows it. */
@@ -266,7 +308,12 @@ const toBytes = (data: Buffer | string) => (typeof data === "string" ? Buffer.fr
  * @example
  * await writeInside("_site", "cache-id.json", "{}\n"); // true
  */
-export async function writeInside(outDir: string, dest: string, data: Buffer | string, options: GateOptions = {}): Promise<boolean> {
+export async function writeInside(
+  outDir: string,
+  dest: string,
+  data: Buffer | string,
+  options: GateOptions = {},
+): Promise<boolean> {
   try {
     return await runAsync(writeInsideSteps(outDir, dest, toBytes(data), options.mode));
   } catch (error) {
@@ -281,7 +328,12 @@ export async function writeInside(outDir: string, dest: string, data: Buffer | s
  * @example
  * writeInsideSync("_site", "css/site.css", rewritten, { onWarning: console.warn }); // true
  */
-export function writeInsideSync(outDir: string, dest: string, data: Buffer | string, options: GateOptions = {}): boolean {
+export function writeInsideSync(
+  outDir: string,
+  dest: string,
+  data: Buffer | string,
+  options: GateOptions = {},
+): boolean {
   try {
     return runSync(writeInsideSteps(outDir, dest, toBytes(data), options.mode));
   } catch (error) {

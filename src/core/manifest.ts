@@ -53,7 +53,11 @@ export interface ManifestWriteOptions extends Pick<GateOptions, "onWarning"> {
  * @example
  * await writeManifest("cache-id.json", buster, { outDir: "_site" });
  */
-export async function writeManifest(file: string, source: CacheBuster | readonly BustedFile[], options: ManifestWriteOptions = {}): Promise<boolean> {
+export async function writeManifest(
+  file: string,
+  source: CacheBuster | readonly BustedFile[],
+  options: ManifestWriteOptions = {},
+): Promise<boolean> {
   const files = Array.isArray(source) ? (source as readonly BustedFile[]) : (source as CacheBuster).entries();
   const [outDir, dest] = options.outDir === undefined ? [dirname(file), basename(file)] : [options.outDir, file];
   return writeInside(outDir, dest, formatManifest(files), { onWarning: options.onWarning });

@@ -6,15 +6,20 @@
  * unescapeCss("my\\ car.png") // "my car.png"
  */
 export function unescapeCss(raw: string): string {
-  return raw.replace(/\\(?:([0-9a-fA-F]{1,6})[ \t\n\f]?|\r\n|([\s\S]))/g, (_whole, hex: string | undefined, char: string | undefined) => {
-    if (hex !== undefined) {
-      const code = parseInt(hex, 16);
-      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? "\ufffd" : String.fromCodePoint(code);
-    }
-    // A backslash before a newline continues a string onto the next line: it stands for nothing.
-    if (char === undefined || char === "\n" || char === "\r" || char === "\f") return "";
-    return char;
-  });
+  return raw.replace(
+    /\\(?:([0-9a-fA-F]{1,6})[ \t\n\f]?|\r\n|([\s\S]))/g,
+    (_whole, hex: string | undefined, char: string | undefined) => {
+      if (hex !== undefined) {
+        const code = parseInt(hex, 16);
+        return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+          ? "\ufffd"
+          : String.fromCodePoint(code);
+      }
+      // A backslash before a newline continues a string onto the next line: it stands for nothing.
+      if (char === undefined || char === "\n" || char === "\r" || char === "\f") return "";
+      return char;
+    },
+  );
 }
 
 /**

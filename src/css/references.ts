@@ -23,7 +23,8 @@ type Node = valueParser.Node;
 // and under Eleventy, whose module hooks see every import, importing this CommonJS module
 // added about 4 ms to loading the plugin. `require` keeps it loaded after the first call.
 const load = createRequire(import.meta.url);
-const parseValue = (value: string): valueParser.ParsedValue => (load("postcss-value-parser") as typeof valueParser)(value);
+const parseValue = (value: string): valueParser.ParsedValue =>
+  (load("postcss-value-parser") as typeof valueParser)(value);
 
 const IMAGE_SET = /^(?:-webkit-)?image-set$/i;
 
@@ -45,7 +46,8 @@ function urlReference(value: string, node: valueParser.FunctionNode): CssReferen
   const first = inner[0];
   if (inner.length !== 1 || !first) return undefined;
   if (first.type === "string") return stringReference(value, first);
-  if (first.type === "word") return fromText(value, first.sourceIndex, first.sourceEndIndex ?? first.sourceIndex + first.value.length, "");
+  if (first.type === "word")
+    return fromText(value, first.sourceIndex, first.sourceEndIndex ?? first.sourceIndex + first.value.length, "");
   return undefined;
 }
 
@@ -116,7 +118,7 @@ export function parseReferences(value: string): CssReference[] {
     collect(value, parseValue(value).nodes, out);
     return out;
   }
-  for (let from = 0; from < value.length; ) {
+  for (let from = 0; from < value.length;) {
     const cut = nextCut(value, from, PIECE_LENGTH);
     let piece = value.slice(from, cut < 0 ? value.length : cut);
     let nodes = parseValue(piece).nodes;

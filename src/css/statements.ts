@@ -73,7 +73,16 @@ function closing(source: string, close: string, from: number): number {
 function isPlainBracket(source: string, open: number, close: number): boolean {
   for (let i = open + 1; i < close; i++) {
     const c = source.charCodeAt(i);
-    if (c === LF || c === CR || c === DOUBLE_QUOTE || c === SINGLE_QUOTE || c === OPEN_PAREN || c === SLASH || c === BACKSLASH) return false;
+    if (
+      c === LF ||
+      c === CR ||
+      c === DOUBLE_QUOTE ||
+      c === SINGLE_QUOTE ||
+      c === OPEN_PAREN ||
+      c === SLASH ||
+      c === BACKSLASH
+    )
+      return false;
   }
   return true;
 }
@@ -189,7 +198,8 @@ function begin(reading: Reading, start: number): void {
 /** Ends the statement before `at`, recording it if it can hold a URL, and starts the next. */
 function finish(reading: Reading, at: number, opensBlock: boolean, out: Statement[]): void {
   if (reading.importAt >= 0) out.push({ kind: "import", start: reading.importAt, end: at });
-  else if (!opensBlock && !reading.atRule && reading.hasCall && reading.isDeclaration) out.push({ kind: "value", start: reading.valueAt, end: at });
+  else if (!opensBlock && !reading.atRule && reading.hasCall && reading.isDeclaration)
+    out.push({ kind: "value", start: reading.valueAt, end: at });
   begin(reading, at + 1);
 }
 
@@ -205,13 +215,22 @@ function finish(reading: Reading, at: number, opensBlock: boolean, out: Statemen
  */
 export function findStatements(source: string, file?: string): Statement[] {
   const out: Statement[] = [];
-  const reading: Reading = { start: 0, valueAt: -1, isDeclaration: false, importAt: -1, atRule: false, hasCall: false, custom: false, first: -1 };
+  const reading: Reading = {
+    start: 0,
+    valueAt: -1,
+    isDeclaration: false,
+    importAt: -1,
+    atRule: false,
+    hasCall: false,
+    custom: false,
+    first: -1,
+  };
   // Closers expected, innermost last: each closes only what is open, as in postcss.
   const open: number[] = [];
   let lastBadParen = -1;
   const everyStop = new RegExp(SIGNIFICANT);
   const fewerStops = new RegExp(PLAIN_STOPS);
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     // Nothing read so far can be a URL's (no call, no @import, no open bracket), and no brace
     // can belong to a custom property's value.
     const plain = open.length === 0 && !reading.hasCall && reading.importAt < 0 && !reading.custom;
@@ -278,7 +297,8 @@ export function findStatements(source: string, file?: string): Statement[] {
         break;
       case OPEN_CURLY:
         // A custom property's value may hold braces, with `;` inside them.
-        if (reading.isDeclaration && source.startsWith("--", firstOf(source, reading))) opened(open, CLOSE_CURLY, source, i, file);
+        if (reading.isDeclaration && source.startsWith("--", firstOf(source, reading)))
+          opened(open, CLOSE_CURLY, source, i, file);
         else if (open.length === 0) finish(reading, i, true, out);
         break;
       case CLOSE_CURLY:

@@ -6,7 +6,12 @@ const MARK = "~inserted~";
 
 /** Pieces of real-world CSS: the rewrite may only add MARK after each local URL. */
 const url = fc.constantFrom("a.png", "../img/b c.png", "f.woff2?#iefix", "icons.svg#home", "/x/y.gif?q=1");
-const external = fc.constantFrom("data:image/png;base64,AAAA", "https://cdn.example/a.png", "//cdn.example/b.png", "#frag");
+const external = fc.constantFrom(
+  "data:image/png;base64,AAAA",
+  "https://cdn.example/a.png",
+  "//cdn.example/b.png",
+  "#frag",
+);
 const space = fc.constantFrom("", " ", "  ", "\n", "\r\n", "\t", " /* c */ ");
 const quote = fc.constantFrom('"', "'", "");
 
@@ -16,19 +21,40 @@ const reference = fc.tuple(quote, url, space, space).map(([q, u, s1, s2]) => {
 });
 const externalReference = fc.tuple(quote, external).map(([q, u]) => ({ css: `url(${q}${u}${q})`, local: false }));
 const declaration = fc
-  .tuple(fc.constantFrom("background", "src", "--bg", "mask-image", "BACKGROUND-IMAGE"), space, space, fc.array(fc.oneof(reference, externalReference), { minLength: 1, maxLength: 3 }), fc.boolean())
+  .tuple(
+    fc.constantFrom("background", "src", "--bg", "mask-image", "BACKGROUND-IMAGE"),
+    space,
+    space,
+    fc.array(fc.oneof(reference, externalReference), { minLength: 1, maxLength: 3 }),
+    fc.boolean(),
+  )
   .map(([prop, s1, s2, refs, important]) => ({
     css: `${prop}${s1}:${s2}${refs.map((r) => r.css).join(", ")}${important ? " !important" : ""}`,
     locals: refs.filter((r) => r.local).length,
   }));
-const rule = fc.tuple(fc.constantFrom(".a", "body > p", "@media (min-width: 1px) { .b"), space, fc.array(declaration, { minLength: 1, maxLength: 3 }), fc.constantFrom(";", "; ", ";\r\n")).map(([sel, s, decls, sep]) => {
-  const close = sel.startsWith("@media") ? "}}" : "}";
-  return { css: `${sel}${s}{${decls.map((d) => d.css).join(sep)}${close}`, locals: decls.reduce((n, d) => n + d.locals, 0) };
-});
-const sheet = fc.tuple(fc.array(rule, { minLength: 1, maxLength: 4 }), fc.constantFrom("", "/* url(not.png) */\n", '@import "base.css";\n')).map(([rules, head]) => ({
-  css: head + rules.map((r) => r.css).join("\n"),
-  locals: rules.reduce((n, r) => n + r.locals, 0) + (head.startsWith("@import") ? 1 : 0),
-}));
+const rule = fc
+  .tuple(
+    fc.constantFrom(".a", "body > p", "@media (min-width: 1px) { .b"),
+    space,
+    fc.array(declaration, { minLength: 1, maxLength: 3 }),
+    fc.constantFrom(";", "; ", ";\r\n"),
+  )
+  .map(([sel, s, decls, sep]) => {
+    const close = sel.startsWith("@media") ? "}}" : "}";
+    return {
+      css: `${sel}${s}{${decls.map((d) => d.css).join(sep)}${close}`,
+      locals: decls.reduce((n, d) => n + d.locals, 0),
+    };
+  });
+const sheet = fc
+  .tuple(
+    fc.array(rule, { minLength: 1, maxLength: 4 }),
+    fc.constantFrom("", "/* url(not.png) */\n", '@import "base.css";\n'),
+  )
+  .map(([rules, head]) => ({
+    css: head + rules.map((r) => r.css).join("\n"),
+    locals: rules.reduce((n, r) => n + r.locals, 0) + (head.startsWith("@import") ? 1 : 0),
+  }));
 
 describe("rewriteCss on generated stylesheets", () => {
   it("changes nothing but the reference tokens", () => {

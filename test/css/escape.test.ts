@@ -6,7 +6,7 @@ describe("CSS escapes", () => {
     ["my\\ car.png", "my car.png"],
     ["caf\\e9 .png", "café.png"],
     ["\\26 amp.png", "&amp.png"],
-    ["a\\\"b", 'a"b'],
+    ['a\\"b', 'a"b'],
     ["line\\\ncontinued", "linecontinued"],
     ["\\0 x", "\ufffdx"],
   ])("reads %j as %j", (raw, url) => {

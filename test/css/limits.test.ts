@@ -27,12 +27,19 @@ describe("a stylesheet's bytes decide whether it is rewritten", () => {
     const root = tree({ "s.css": css, "a.png": "A" });
     const b = createCacheBuster({ root, transformers: [cssTransformer()] });
     b.url("/s.css");
-    const content = b.entries().find((e) => e.urlPath === "/s.css")?.content?.toString("utf8");
+    const content = b
+      .entries()
+      .find((e) => e.urlPath === "/s.css")
+      ?.content?.toString("utf8");
     expect(content).toBe(`.a::before{content:"\uFFFD"}.b{background:url(a.png?v=${sha("A")})}`);
   });
 
   it("leaves a stylesheet with bytes that are not UTF-8 as it is, without a @charset", () => {
-    const bytes = Buffer.concat([Buffer.from('.a{content:"caf'), Buffer.from([0xe9]), Buffer.from('"}.b{background:url(a.png)}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('.a{content:"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}.b{background:url(a.png)}'),
+    ]);
     const root = tree({ "s.css": bytes, "a.png": "A" });
     const b = createCacheBuster({ root, transformers: [cssTransformer()] });
     expect(b.url("/s.css")).toBe(`/s.css?v=${sha(bytes)}`);
@@ -91,7 +98,23 @@ function wholeValueUrls(value: string): string[] {
 }
 
 describe("a long value read in pieces", () => {
-  const part = fc.constantFrom("url(a.png)", "url( 'b c.png' )", 'url("d).png")', " ", ", ", "/* ) url(x.png) */", "f(url(e.png))", "x)", "(a b)", ")", '"str)"', "\\)", "calc(1px*2)", "url(g(h).png)", "URL(i.png)");
+  const part = fc.constantFrom(
+    "url(a.png)",
+    "url( 'b c.png' )",
+    'url("d).png")',
+    " ",
+    ", ",
+    "/* ) url(x.png) */",
+    "f(url(e.png))",
+    "x)",
+    "(a b)",
+    ")",
+    '"str)"',
+    "\\)",
+    "calc(1px*2)",
+    "url(g(h).png)",
+    "URL(i.png)",
+  );
   const long = fc.array(part, { minLength: 1, maxLength: 40 }).map((parts) => {
     let out = "";
     while (out.length < 3 * PIECE_LENGTH) out += parts.join("");

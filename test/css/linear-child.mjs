@@ -19,7 +19,8 @@ const shapes = {
   slashInParens: (n) => `a{b:${"(/)".repeat(n / 3)}}`,
   manyUrls: (n) => `.a{background:${"url(a.png),".repeat(n / 11)}url(b.png)}`,
   manyDeclarations: (n) => `.a{${"b:url(a.png);".repeat(n / 13)}}`,
-  nestedImageSets: (n) => `.a{b:${"image-set(".repeat(Math.min(n / 10, 900))}"a.png" 1x${")".repeat(Math.min(n / 10, 900))}${" url(c.png)".repeat(n / 11)}}`,
+  nestedImageSets: (n) =>
+    `.a{b:${"image-set(".repeat(Math.min(n / 10, 900))}"a.png" 1x${")".repeat(Math.min(n / 10, 900))}${" url(c.png)".repeat(n / 11)}}`,
 };
 
 /**
@@ -39,7 +40,10 @@ function time(css) {
 
 if (warm) {
   for (let i = 0; i < 2000; i++) {
-    rewriteCss(`.a${i}{color:red;background:url(img/${i}.png) no-repeat}\n@media (min-width:${i}px){.b{background:image-set("x${i}.png" 1x, url(y.png) 2x)}}\n.c{--x:{a:b};width:calc(100% - ${i}px)}\n@import "i${i}.css";`, bust);
+    rewriteCss(
+      `.a${i}{color:red;background:url(img/${i}.png) no-repeat}\n@media (min-width:${i}px){.b{background:image-set("x${i}.png" 1x, url(y.png) 2x)}}\n.c{--x:{a:b};width:calc(100% - ${i}px)}\n@import "i${i}.css";`,
+      bust,
+    );
   }
 }
 const make = shapes[name];

@@ -37,30 +37,74 @@ function rewriteUrls(css: string): string[] {
 }
 
 const gap = fc.constantFrom("", " ", "\n  ", "/* url(comment.png) */", " /* ; { } */ ");
-const url = fc.constantFrom("a.png", "../b.png", "c d.png", "e.woff2?#iefix", "data:image/svg+xml;utf8,<svg></svg>", "https://x.example/f.png");
-const quoted = fc.tuple(fc.constantFrom('"', "'", ""), url).map(([q, u]) => (q === "" ? u.replace(/ /g, "\\ ") : `${q}${u}${q}`));
+const url = fc.constantFrom(
+  "a.png",
+  "../b.png",
+  "c d.png",
+  "e.woff2?#iefix",
+  "data:image/svg+xml;utf8,<svg></svg>",
+  "https://x.example/f.png",
+);
+const quoted = fc
+  .tuple(fc.constantFrom('"', "'", ""), url)
+  .map(([q, u]) => (q === "" ? u.replace(/ /g, "\\ ") : `${q}${u}${q}`));
 const value = fc.oneof(
   quoted.map((u) => `url(${u})`),
   fc.tuple(quoted, quoted).map(([a, b]) => `url(${a}) no-repeat, URL(${b})`),
   quoted.map((u) => `image-set(${u.startsWith("url") ? u : `"${u.replace(/^["']|["']$/g, "")}"`} 1x, url(${u}) 2x)`),
-  fc.constantFrom("red", "1px solid #000", '"url(not-a-url.png)"', "calc(1px + 2px)", "var(--x, url(v.png))", "local(\"a.png\"), url(f.woff2) format(\"woff2\")"),
+  fc.constantFrom(
+    "red",
+    "1px solid #000",
+    '"url(not-a-url.png)"',
+    "calc(1px + 2px)",
+    "var(--x, url(v.png))",
+    'local("a.png"), url(f.woff2) format("woff2")',
+  ),
 );
 const declaration = fc
-  .tuple(fc.constantFrom("background", "src", "--bg", "content", "mask"), gap, gap, value, fc.constantFrom("", " !important"))
+  .tuple(
+    fc.constantFrom("background", "src", "--bg", "content", "mask"),
+    gap,
+    gap,
+    value,
+    fc.constantFrom("", " !important"),
+  )
   .map(([prop, g1, g2, v, imp]) => `${prop}${g1}:${g2}${v}${imp}`);
 // A custom property's value may hold braces, and `;` inside them does not end it.
 const customBlock = fc.tuple(gap, value, value).map(([g, a, b]) => `--set:${g}{ x: ${a}; y: ${b} }`);
 const block = fc.array(fc.oneof(declaration, customBlock), { minLength: 0, maxLength: 3 }).map((ds) => ds.join(";"));
 const statement: fc.Arbitrary<string> = fc.letrec((tie) => ({
   rule: fc.oneof(
-    fc.tuple(fc.constantFrom(".a", "a:hover", "p > b:not(.c)", '[data-x="url(q.png)"]', "&:focus"), gap, block, fc.constantFrom("", ";")).map(([s, g, b, semi]) => `${s}${g}{${b}${semi}}`),
-    fc.tuple(fc.constantFrom("@media (min-width: 1px)", "@supports (background: url(s.png))", "@layer x", ".n"), fc.array(tie("rule") as fc.Arbitrary<string>, { maxLength: 2 }), block).map(([p, rs, b]) => `${p} {${rs.join("\n")}${b}}`),
+    fc
+      .tuple(
+        fc.constantFrom(".a", "a:hover", "p > b:not(.c)", '[data-x="url(q.png)"]', "&:focus"),
+        gap,
+        block,
+        fc.constantFrom("", ";"),
+      )
+      .map(([s, g, b, semi]) => `${s}${g}{${b}${semi}}`),
+    fc
+      .tuple(
+        fc.constantFrom("@media (min-width: 1px)", "@supports (background: url(s.png))", "@layer x", ".n"),
+        fc.array(tie("rule") as fc.Arbitrary<string>, { maxLength: 2 }),
+        block,
+      )
+      .map(([p, rs, b]) => `${p} {${rs.join("\n")}${b}}`),
     fc.tuple(block).map(([b]) => `@font-face {${b}}`),
-    fc.tuple(quoted, fc.constantFrom("", " screen", " layer(base) supports(display: grid)")).map(([u, m]) => `@import ${u.startsWith('"') || u.startsWith("'") ? u : `url(${u})`}${m};`),
-    fc.constantFrom('@charset "utf-8";', "@namespace svg url(http://www.w3.org/2000/svg);", "@layer a, b;", '@import "x.css"'),
+    fc
+      .tuple(quoted, fc.constantFrom("", " screen", " layer(base) supports(display: grid)"))
+      .map(([u, m]) => `@import ${u.startsWith('"') || u.startsWith("'") ? u : `url(${u})`}${m};`),
+    fc.constantFrom(
+      '@charset "utf-8";',
+      "@namespace svg url(http://www.w3.org/2000/svg);",
+      "@layer a, b;",
+      '@import "x.css"',
+    ),
   ),
 })).rule;
-const sheet = fc.array(fc.tuple(statement, gap), { minLength: 1, maxLength: 6 }).map((parts) => parts.map(([s, g]) => s + g).join("\n"));
+const sheet = fc
+  .array(fc.tuple(statement, gap), { minLength: 1, maxLength: 6 })
+  .map((parts) => parts.map(([s, g]) => s + g).join("\n"));
 
 /**
  * Whether postcss's parser takes the text as well-formed declarations: it also accepts junk
@@ -81,9 +125,47 @@ function parsesCleanly(css: string): boolean {
 
 // Fragments that decide where statements start and end, mixed at random.
 const fragment = fc.constantFrom(
-  "a", ".b", "--c", "-", ".d--e", "d", ":", ";", "{", "}", "(", ")", "[", "]", " ", "\n", "@import ", "@IMPORT", "@media", "@x",
-  "url(u1.png)", "url( u8.png )", "url( 'u2.png' )", 'url("u3.png")', "URL(u4.png)", "url(u5.png", "image-set('u6.png' 1x)", "var(--v, url(u7.png))",
-  '"s;{}"', "'t\\'s'", "\\;", "\\{", "\\:", "\\\\", "/* ; { */", "(a;b)", "(a[b)", "(a\"b)", "x(", "!important", ",",
+  "a",
+  ".b",
+  "--c",
+  "-",
+  ".d--e",
+  "d",
+  ":",
+  ";",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  " ",
+  "\n",
+  "@import ",
+  "@IMPORT",
+  "@media",
+  "@x",
+  "url(u1.png)",
+  "url( u8.png )",
+  "url( 'u2.png' )",
+  'url("u3.png")',
+  "URL(u4.png)",
+  "url(u5.png",
+  "image-set('u6.png' 1x)",
+  "var(--v, url(u7.png))",
+  '"s;{}"',
+  "'t\\'s'",
+  "\\;",
+  "\\{",
+  "\\:",
+  "\\\\",
+  "/* ; { */",
+  "(a;b)",
+  "(a[b)",
+  '(a"b)',
+  "x(",
+  "!important",
+  ",",
 );
 const soup = fc.array(fragment, { minLength: 1, maxLength: 24 }).map((parts) => parts.join(""));
 
@@ -100,7 +182,13 @@ describe("findReferences", () => {
   });
 
   it("reads a plain url() value without the parser and gets the same answer", () => {
-    for (const text of [" url(../img/a.png) no-repeat", "URL( a.png )", "url(a.png)x", " url(a.png) /* c */", "url(a.png) 0 0 / cover !important"]) {
+    for (const text of [
+      " url(../img/a.png) no-repeat",
+      "URL( a.png )",
+      "url(a.png)x",
+      " url(a.png) /* c */",
+      "url(a.png) 0 0 / cover !important",
+    ]) {
       expect(findReferences(text)).toEqual(parseReferences(text));
       expect(findReferences(text)).toHaveLength(1);
     }
@@ -128,7 +216,8 @@ describe("rewriteCss against postcss's parser", () => {
   });
 
   it("reads no URL out of strings, comments, selectors or at-rule preludes", () => {
-    const css = '/* url(a.png) */ [title="url(b.png)"] { content: "url(c.png)" } @supports (background: url(d.png)) { e { background: url(e.png) } }';
+    const css =
+      '/* url(a.png) */ [title="url(b.png)"] { content: "url(c.png)" } @supports (background: url(d.png)) { e { background: url(e.png) } }';
     expect(rewriteUrls(css)).toEqual(["e.png"]);
   });
 
@@ -155,17 +244,31 @@ describe("rewriteCss against postcss's parser", () => {
 
   it("reads a custom property's value in braces as one statement", () => {
     const css = "a { --x: { y: url(3.png); z: w }; b: url(4.png) }";
-    expect(findStatements(css).map((st) => css.slice(st.start, st.end))).toEqual([" { y: url(3.png); z: w }", " url(4.png) "]);
+    expect(findStatements(css).map((st) => css.slice(st.start, st.end))).toEqual([
+      " { y: url(3.png); z: w }",
+      " url(4.png) ",
+    ]);
   });
 
   it("throws a CssSyntaxError with code, file, line and column for an unclosed string", () => {
     expect(() => rewriteCss('a {}\nb { background: url("x.png) }', () => undefined, "site.css")).toThrow(
-      expect.objectContaining({ name: "CssSyntaxError", code: "CSS_SYNTAX", file: "site.css", line: 2, column: 21, message: "site.css:2:21: Unclosed string" }),
+      expect.objectContaining({
+        name: "CssSyntaxError",
+        code: "CSS_SYNTAX",
+        file: "site.css",
+        line: 2,
+        column: 21,
+        message: "site.css:2:21: Unclosed string",
+      }),
     );
   });
 
   it("never follows a sourceMappingURL comment, so a FIFO named there cannot hang it", () => {
-    const root = tree({ "s.css": "a { background: url(a.png) }\n/*# sourceMappingURL=s.css.map */\n", "a.png": "A", "t.css": 'a { b: "open\n/*# sourceMappingURL=s.css.map */\n' });
+    const root = tree({
+      "s.css": "a { background: url(a.png) }\n/*# sourceMappingURL=s.css.map */\n",
+      "a.png": "A",
+      "t.css": 'a { b: "open\n/*# sourceMappingURL=s.css.map */\n',
+    });
     execFileSync("mkfifo", [join(root, "s.css.map")]);
     // In a child process: a read of the FIFO would block its whole thread, test runner included.
     const script = `
@@ -174,7 +277,10 @@ describe("rewriteCss against postcss's parser", () => {
       const buster = createCacheBuster({ root: ${JSON.stringify(root)}, transformers: [cssTransformer()] });
       console.log(buster.url("/s.css"));
       try { buster.url("/t.css"); } catch (e) { console.log(e.name); }`;
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     expect(run.error).toBeUndefined();
     expect(run.stdout.split("\n")).toEqual([expect.stringMatching(/^\/s\.css\?v=[0-9a-f]{10}$/), "CssSyntaxError", ""]);
   });

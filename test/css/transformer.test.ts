@@ -22,7 +22,8 @@ function rewritten(root: string, urlPath: string): string {
 
 describe("cssTransformer", () => {
   it("busts url() relative to the stylesheet and keeps every other byte", () => {
-    const css = "/* url(not-this.png) */\r\n.a {\r\n  background : URL( '../img/car.png' ) no-repeat /* c */ !important;\r\n}\r\n";
+    const css =
+      "/* url(not-this.png) */\r\n.a {\r\n  background : URL( '../img/car.png' ) no-repeat /* c */ !important;\r\n}\r\n";
     const root = tree({ "css/site.css": css, "img/car.png": IMG });
     expect(rewritten(root, "/css/site.css")).toBe(css.replace("'../img/car.png'", `'../img/car.png?v=${sha(IMG)}'`));
   });
@@ -30,11 +31,14 @@ describe("cssTransformer", () => {
   it("busts both forms of @import", () => {
     const css = '@import "base.css" screen;\n@import url(print.css) print;\n';
     const root = tree({ "css/site.css": css, "css/base.css": "b{}", "css/print.css": "p{}" });
-    expect(rewritten(root, "/css/site.css")).toBe(`@import "base.css?v=${sha("b{}")}" screen;\n@import url(print.css?v=${sha("p{}")}) print;\n`);
+    expect(rewritten(root, "/css/site.css")).toBe(
+      `@import "base.css?v=${sha("b{}")}" screen;\n@import url(print.css?v=${sha("p{}")}) print;\n`,
+    );
   });
 
   it("busts the strings and url()s of image-set but not local() or format()", () => {
-    const css = '.a{background:image-set("a.png" 1x, url(b.png) 2x type("image/png"))}\n@font-face{src:local("a.png"),url(f.woff2) format("a.png")}';
+    const css =
+      '.a{background:image-set("a.png" 1x, url(b.png) 2x type("image/png"))}\n@font-face{src:local("a.png"),url(f.woff2) format("a.png")}';
     const root = tree({ "a.png": "A", "b.png": "B", "f.woff2": FONT });
     put(root, "s.css", css);
     expect(rewritten(root, "/s.css")).toBe(
@@ -43,7 +47,8 @@ describe("cssTransformer", () => {
   });
 
   it("keeps an existing query and fragment", () => {
-    const css = '@font-face{src:url("f.woff2?#iefix")}.i{background:url(icons.svg#home)}.q{background:url(a.png?x=1&v=old#t)}';
+    const css =
+      '@font-face{src:url("f.woff2?#iefix")}.i{background:url(icons.svg#home)}.q{background:url(a.png?x=1&v=old#t)}';
     const root = tree({ "s.css": css, "f.woff2": FONT, "icons.svg": "<svg/>", "a.png": "A" });
     expect(rewritten(root, "/s.css")).toBe(
       `@font-face{src:url("f.woff2?v=${sha(FONT)}#iefix")}.i{background:url(icons.svg?v=${sha("<svg/>")}#home)}.q{background:url(a.png?x=1&v=${sha("A")}#t)}`,
@@ -51,7 +56,8 @@ describe("cssTransformer", () => {
   });
 
   it("leaves data: and external URLs and @namespace alone", () => {
-    const css = '@namespace svg url(http://www.w3.org/2000/svg);\n.a{background:url(data:image/png;base64,AAAA),url("https://cdn.example/x.png"),url(//cdn.example/y.png)}';
+    const css =
+      '@namespace svg url(http://www.w3.org/2000/svg);\n.a{background:url(data:image/png;base64,AAAA),url("https://cdn.example/x.png"),url(//cdn.example/y.png)}';
     const root = tree({ "s.css": css });
     expect(rewritten(root, "/s.css")).toBe(css);
   });
@@ -59,7 +65,9 @@ describe("cssTransformer", () => {
   it("reads CSS escapes to find the file and writes the URL back escaped", () => {
     const css = ".a{background:url(my\\ car.png)}.b{background:url('it\\'s.png')}";
     const root = tree({ "s.css": css, "my car.png": "M", "it's.png": "I" });
-    expect(rewritten(root, "/s.css")).toBe(`.a{background:url(my\\ car.png?v=${sha("M")})}.b{background:url('it\\'s.png?v=${sha("I")}')}`);
+    expect(rewritten(root, "/s.css")).toBe(
+      `.a{background:url(my\\ car.png?v=${sha("M")})}.b{background:url('it\\'s.png?v=${sha("I")}')}`,
+    );
   });
 
   it("hashes and serves the stylesheet as its rewritten text", () => {
@@ -67,7 +75,12 @@ describe("cssTransformer", () => {
     const b = buster(root);
     const text = `.a{background:url(a.png?v=${sha("A")})}`;
     expect(b.url("/s.css")).toBe(`/s.css?v=${sha(text)}`);
-    expect(b.entries().find((e) => e.urlPath === "/s.css")?.content?.toString()).toBe(text);
+    expect(
+      b
+        .entries()
+        .find((e) => e.urlPath === "/s.css")
+        ?.content?.toString(),
+    ).toBe(text);
     expect(b.integrity("/s.css")).toBe(`sha384-${createHash("sha384").update(text).digest("base64")}`);
   });
 
@@ -83,7 +96,11 @@ describe("cssTransformer", () => {
   });
 
   it("gives the stylesheet a new URL when an image it uses changes, through an @import chain", () => {
-    const root = tree({ "site.css": '@import "parts/bg.css";', "parts/bg.css": ".a{background:url(../img/bg.png)}", "img/bg.png": "bg v1" });
+    const root = tree({
+      "site.css": '@import "parts/bg.css";',
+      "parts/bg.css": ".a{background:url(../img/bg.png)}",
+      "img/bg.png": "bg v1",
+    });
     const b = buster(root, { validate: "once" });
     const before = b.url("/site.css");
     put(root, "img/bg.png", "bg v2");
@@ -121,13 +138,16 @@ describe("cssTransformer", () => {
     expect((caught as CacheBustError).message).toContain(`${join(root, "s.css")}:3:19`);
   });
 
-  it.each(["url", "urlAsync"] as const)("does not take a stylesheet whose image is missing for a missing stylesheet (%s)", async (method) => {
-    // Under missing: "ignore" a missing stylesheet is left as written; its missing image must
-    // still fail the call, and name the image.
-    const root = tree({ "s.css": "a{background:url(gone.png)}" });
-    const call = async () => buster(root)[method]("/s.css", { missing: "ignore" });
-    await expect(call()).rejects.toMatchObject({ code: "MISSING_FILE", file: join(root, "gone.png") });
-  });
+  it.each(["url", "urlAsync"] as const)(
+    "does not take a stylesheet whose image is missing for a missing stylesheet (%s)",
+    async (method) => {
+      // Under missing: "ignore" a missing stylesheet is left as written; its missing image must
+      // still fail the call, and name the image.
+      const root = tree({ "s.css": "a{background:url(gone.png)}" });
+      const call = async () => buster(root)[method]("/s.css", { missing: "ignore" });
+      await expect(call()).rejects.toMatchObject({ code: "MISSING_FILE", file: join(root, "gone.png") });
+    },
+  );
 
   it("reports a reference that leaves the root instead of reading outside it", () => {
     const problems: CssReferenceProblem[] = [];
@@ -148,7 +168,11 @@ describe("cssTransformer", () => {
   });
 
   it("leaves a stylesheet that is not UTF-8 byte-for-byte", () => {
-    const bytes = Buffer.concat([Buffer.from('@charset "iso-8859-1";\n.a{content:"caf'), Buffer.from([0xe9]), Buffer.from('";background:url(a.png)}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('@charset "iso-8859-1";\n.a{content:"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('";background:url(a.png)}'),
+    ]);
     const root = tree({ "s.css": bytes, "a.png": "A" });
     const b = buster(root);
     expect(b.url("/s.css")).toBe(`/s.css?v=${sha(bytes)}`);

@@ -1,9 +1,14 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CacheBustError, createCacheBuster } from "../../src/index.js";
-import { writeFileAtomic, writeFileAtomicSync } from "../../src/core/emit.js";
+import { writeInside, writeInsideSync } from "../../src/core/emit.js";
+
+// The gate with a file's own directory as the output directory: an atomic replace of one file.
+const writeFileAtomic = (dest: string, data: string, options: { mode?: number } = {}) =>
+  writeInside(dirname(dest), basename(dest), data, options);
+const writeFileAtomicSync = (dest: string, data: string) => writeInsideSync(dirname(dest), basename(dest), data);
 import { put, sha, snapshot, tree } from "../css/fixtures.js";
 
 describe("emit", () => {
@@ -74,7 +79,7 @@ describe("emit", () => {
   });
 });
 
-describe("writeFileAtomic", () => {
+describe("writeInside on one file", () => {
   it("replaces a file and keeps the mode asked for", async () => {
     const dir = tree({ "a.html": "old" });
     expect(await writeFileAtomic(join(dir, "a.html"), "new", { mode: 0o640 })).toBe(true);
@@ -117,7 +122,9 @@ describe.each([
   it("refuses to replace a FIFO, without waiting for a writer", async () => {
     const dir = tree({});
     execFileSync("mkfifo", [join(dir, "a.css")]);
-    await expect(Promise.resolve().then(() => write(join(dir, "a.css"), "new"))).rejects.toMatchObject({ code: "NOT_A_FILE" });
+    await expect(Promise.resolve().then(() => write(join(dir, "a.css"), "new"))).rejects.toMatchObject({
+      code: "NOT_A_FILE",
+    });
     expect(fs.lstatSync(join(dir, "a.css")).isFIFO()).toBe(true);
   });
 });

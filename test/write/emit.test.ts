@@ -9,7 +9,7 @@ import { sha, site as tree } from "../core/fixtures.js";
 
 describe("emit and links", () => {
   it("does not copy a file whose real path is outside its root, and names it in a warning", async () => {
-    const outside = tree({ "passwd": "root:x:0:0" });
+    const outside = tree({ passwd: "root:x:0:0" });
     const root = tree();
     fs.symlinkSync(join(outside, "passwd"), join(root, "passwd.png"));
     const out = tree();
@@ -43,7 +43,9 @@ describe("emit and links", () => {
   });
 
   it("refuses an allowLinksOutside that is not a boolean", () => {
-    expect(() => createCacheBuster({ allowLinksOutside: "yes" as unknown as boolean })).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
+    expect(() => createCacheBuster({ allowLinksOutside: "yes" as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: "BAD_ARGUMENT" }),
+    );
   });
 
   it("refuses the next copy into a directory swapped for a link during the same emit", async () => {

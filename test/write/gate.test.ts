@@ -167,8 +167,16 @@ function swapping(dir: string, target: string, when: (step: FsStep) => boolean):
 }
 
 describe.each([
-  ["synchronously", (steps: ReturnType<typeof writeInsideSteps>, before: (s: FsStep) => void) => runSync(steps, (s) => (before(s), doStepSync(s)))],
-  ["asynchronously", (steps: ReturnType<typeof writeInsideSteps>, before: (s: FsStep) => void) => runAsync(steps, (s) => (before(s), doStepAsync(s)))],
+  [
+    "synchronously",
+    (steps: ReturnType<typeof writeInsideSteps>, before: (s: FsStep) => void) =>
+      runSync(steps, (s) => (before(s), doStepSync(s))),
+  ],
+  [
+    "asynchronously",
+    (steps: ReturnType<typeof writeInsideSteps>, before: (s: FsStep) => void) =>
+      runAsync(steps, (s) => (before(s), doStepAsync(s))),
+  ],
 ])("the gate's steps run %s", (_, run) => {
   it("refuse a directory swapped for a link between writing the temporary file and renaming it", async () => {
     const { out, outside } = outAndOutside();
@@ -177,7 +185,10 @@ describe.each([
     const swap = swapping(join(out, "p"), join(outside, "p"), (s) => s.op === "close");
     const outcome = await Promise.resolve()
       .then(() => run(writeInsideSteps(out, "p/a.html", Buffer.from("page")), swap))
-      .then(() => "written", (e: CacheBustError) => e.code);
+      .then(
+        () => "written",
+        (e: CacheBustError) => e.code,
+      );
     expect(outcome).toBe("OUTSIDE_OUTPUT");
     // Nothing named a.html anywhere, and the temporary file was removed again.
     expect(fs.readdirSync(join(outside, "p"))).toEqual([]);
@@ -193,7 +204,10 @@ describe.each([
     });
     const outcome = await Promise.resolve()
       .then(() => run(writeInsideSteps(out, "p/q/a.html", Buffer.from("page")), swap))
-      .then(() => "written", (e: CacheBustError) => e.code);
+      .then(
+        () => "written",
+        (e: CacheBustError) => e.code,
+      );
     expect(outcome).toBe("OUTSIDE_OUTPUT");
     expect(fs.readdirSync(join(outside, "p"))).toEqual([]);
   });
@@ -219,12 +233,32 @@ it("gives the same results synchronously and asynchronously for every kind of de
     fs.symlinkSync(join(outside, "a.css"), join(out, "file-link.css"));
     fs.mkdirSync(join(out, "dir"));
     const results: string[] = [];
-    for (const dest of ["a.css", "a.css", "x/y/z.css", "out-link/a.css", "file-link.css", "dir", "../a.css", "/a.css", ""]) {
+    for (const dest of [
+      "a.css",
+      "a.css",
+      "x/y/z.css",
+      "out-link/a.css",
+      "file-link.css",
+      "dir",
+      "../a.css",
+      "/a.css",
+      "",
+    ]) {
       results.push(await write(out, dest, "data").then(String, (e: CacheBustError) => e.code));
     }
     return results;
   };
   const [sync, async] = [await outcomes(writers[1]![1]), await outcomes(writers[0]![1])];
   expect(sync).toEqual(async);
-  expect(sync).toEqual(["true", "false", "true", "OUTSIDE_OUTPUT", "OUTSIDE_OUTPUT", "NOT_A_FILE", "OUTSIDE_OUTPUT", "OUTSIDE_OUTPUT", "BAD_ARGUMENT"]);
+  expect(sync).toEqual([
+    "true",
+    "false",
+    "true",
+    "OUTSIDE_OUTPUT",
+    "OUTSIDE_OUTPUT",
+    "NOT_A_FILE",
+    "OUTSIDE_OUTPUT",
+    "OUTSIDE_OUTPUT",
+    "BAD_ARGUMENT",
+  ]);
 });

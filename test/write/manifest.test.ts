@@ -31,7 +31,9 @@ describe("writeManifest through the gate", () => {
   it("refuses an absolute manifest path when given an output directory", async () => {
     const out = tree();
     const outside = tree();
-    await expect(writeManifest(join(outside, "m.json"), [], { outDir: out })).rejects.toMatchObject({ code: "OUTSIDE_OUTPUT" });
+    await expect(writeManifest(join(outside, "m.json"), [], { outDir: out })).rejects.toMatchObject({
+      code: "OUTSIDE_OUTPUT",
+    });
     expect(fs.readdirSync(outside)).toEqual([]);
   });
 
