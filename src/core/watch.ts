@@ -31,6 +31,8 @@ export class WatchTracker {
   readonly #dirs = new Map<string, Directory>();
   /** How many of `#dirs` have a watcher. */
   #watching = 0;
+  /** After `close()`: nothing is watched again, every call checks its file (as `"always"`). */
+  #closed = false;
 
   constructor(
     readonly roots: readonly string[],
@@ -54,6 +56,7 @@ export class WatchTracker {
    * watching its directories. It is clean only if they were all watched before the check began.
    */
   track(file: string, startedAt: number): void {
+    if (this.#closed) return;
     const root = this.roots.find((r) => file.startsWith(r.endsWith(sep) ? r : r + sep));
     if (root === undefined) return;
     let watchedBefore = true;
@@ -70,8 +73,9 @@ export class WatchTracker {
     this.#clean.clear();
   }
 
-  /** Stops every watcher. */
+  /** Stops every watcher, for good: from now on every call checks its file. */
   close(): void {
+    this.#closed = true;
     for (const dir of this.#dirs.values()) dir.watcher?.close();
     this.#dirs.clear();
     this.#watching = 0;

@@ -115,7 +115,20 @@ describe('validate: "watch"', () => {
     expect(run.stdout.trim()).toBe(`/a.css?v=${sha("a")}`);
   });
 
-  it('refuses bad settings with BAD_ARGUMENT', () => {
+  it("checks the file on every call after close(), as under always", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"]);
+    buster.url("/a.css");
+    await sleep(5);
+    buster.url("/a.css");
+    buster.close();
+    const before = buster.stats().stats;
+    buster.url("/a.css");
+    buster.url("/a.css");
+    expect(buster.stats().stats).toBe(before + 2);
+  });
+
+  it("refuses bad settings with BAD_ARGUMENT", () => {
     expect(() => createCacheBuster({ validate: "watch", watch: { recheckMs: -1 } })).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
     expect(() => createCacheBuster({ watch: { polling: true } as never })).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
   });
