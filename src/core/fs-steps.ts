@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { runAsync as runStepsAsync, runSync as runStepsSync, type Resume } from "./steps.js";
 
 /**
  * File-system operations as values. A writer is written once, as a generator that yields
@@ -86,37 +87,28 @@ export function doStepAsync(step: FsStep): Promise<unknown> {
  * can be caught like the error of a direct call. `perform` is for tests.
  */
 export function runSync<T>(steps: Steps<T>, perform: (step: FsStep) => unknown = doStepSync): T {
-  let next = steps.next();
-  while (!next.done) {
-    let result: unknown;
-    let failure: { error: unknown } | undefined;
-    try {
-      result = perform(next.value);
-    } catch (error) {
-      failure = { error };
-    }
-    next = failure ? steps.throw(failure.error) : steps.next(result);
-  }
-  return next.value;
+  return runStepsSync(steps, perform);
 }
 
 /** {@link runSync}, one step at a time without blocking the event loop. */
-export async function runAsync<T>(
-  steps: Steps<T>,
-  perform: (step: FsStep) => Promise<unknown> = doStepAsync,
-): Promise<T> {
-  let next = steps.next();
-  while (!next.done) {
-    let result: unknown;
-    let failure: { error: unknown } | undefined;
-    try {
-      result = await perform(next.value);
-    } catch (error) {
-      failure = { error };
-    }
-    next = failure ? steps.throw(failure.error) : steps.next(result);
-  }
-  return next.value;
+export function runAsync<T>(steps: Steps<T>, perform: (step: FsStep) => Promise<unknown> = doStepAsync): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const start = (step: FsStep, resume: Resume) => {
+      // A `perform` that throws instead of rejecting fails the same way.
+      let pending: Promise<unknown>;
+      try {
+        pending = perform(step);
+      } catch (error) {
+        resume(true, error);
+        return;
+      }
+      pending.then(
+        (value) => resume(false, value),
+        (error) => resume(true, error),
+      );
+    };
+    runStepsAsync(steps, start, (error, value) => (error === undefined ? resolve(value as T) : reject(error)));
+  });
 }
 
 /** The `Stats` of `path` (not following a final link), or `undefined` when nothing is there. */

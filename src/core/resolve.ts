@@ -78,11 +78,14 @@ export function* resolveTarget(core: Core, t: Target, url: unknown, chain: Chain
   return { kind: "missing", error: firstError as CacheBustError };
 }
 
-/** The entry of one candidate: the cached one while its file (and dependencies) are unchanged, or a new read. */
-function* entryFor(core: Core, candidate: Candidate, key: string, url: unknown, chain: Chain): Step<Entry> {
+/**
+ * The entry of one candidate: the cached one while its file (and dependencies) are unchanged, or
+ * a new read. `checked` holds the keys already validated by the same dependency check.
+ */
+function* entryFor(core: Core, candidate: Candidate, key: string, url: unknown, chain: Chain, checked?: Set<string>): Step<Entry> {
   const { cache } = core;
   const cached = cache.entries.get(key);
-  if (cached && core.opts.validate === "once" && cached.checkedIn === cache.generation) {
+  if (cached && ((core.opts.validate === "once" && cached.checkedIn === cache.generation) || checked?.has(key))) {
     cache.counters.hits++;
     return cached;
   }
@@ -97,9 +100,13 @@ function* entryFor(core: Core, candidate: Candidate, key: string, url: unknown, 
     // Gone or unreadable: forgotten, and the read below says why.
     if (!st) cache.entries.delete(key);
     const current = unchangedEntry(core, key, st);
-    if (current && (current.deps.length === 0 || (yield* depsValid(core, current, chain)))) return hit(core, current, startedAt);
+    if (current && (current.deps.length === 0 || (yield* depsValid(core, current, chain, checked)))) {
+      checked?.add(key);
+      return hit(core, current, startedAt);
+    }
   }
   const entry = (yield { op: "load", candidate, key, url, chain }) as Entry;
+  checked?.add(key);
   core.watch?.track(candidate.file, startedAt);
   return entry;
 }
@@ -121,12 +128,15 @@ export function hit(core: Core, entry: Entry, startedAt: number): Entry {
   return entry;
 }
 
-/** Whether every file a rewritten entry depends on still has the hash it was built with. */
-function* depsValid(core: Core, entry: Entry, chain: Chain): Step<boolean> {
+/**
+ * Whether every file a rewritten entry depends on still has the hash it was built with. A file
+ * many modules import is checked once per check, not once per path to it: a graph, not a tree.
+ */
+function* depsValid(core: Core, entry: Entry, chain: Chain, checked = new Set<string>()): Step<boolean> {
   for (const dep of entry.deps) {
     if (chain.includes(dep.key)) return false;
     try {
-      if ((yield* entryFor(core, dep.candidate, dep.key, dep.candidate.urlPath, chain)).hash !== dep.hash) return false;
+      if ((yield* entryFor(core, dep.candidate, dep.key, dep.candidate.urlPath, chain, checked)).hash !== dep.hash) return false;
     } catch {
       return false;
     }
