@@ -13,14 +13,14 @@ import { createVersions } from "./versions.js";
 
 /** A Connect-style handler: `(req, res, next?)`. */
 export type AssetHandler = ((req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void) & {
-  /** Answers the request if it names an asset; resolves `false` (nothing written) otherwise. */
+  /** Answers the request if it names an asset (resolves `true`); otherwise writes nothing and resolves the status it would give. */
   handle(req: IncomingMessage, res: ServerResponse, claim?: () => void): Promise<number | true>;
 };
 
-/** What the handler found to send for a request. */
+/** What the handler found to send for a request: `hash` is that of the bytes, `requested` the URL's. */
 type Plan =
-  | { kind: "file"; found: BustedFile; file: string; hash: string }
-  | { kind: "bytes"; found: BustedFile; bytes: Buffer; hash: string }
+  | { kind: "file"; found: BustedFile; file: string; hash: string; requested: string | undefined }
+  | { kind: "bytes"; found: BustedFile; bytes: Buffer; hash: string; requested: string | undefined }
   | { kind: "redirect"; location: string };
 
 /** The core options the handler reads. */
@@ -108,9 +108,10 @@ async function planFor(ctx: Context, req: IncomingMessage): Promise<Plan | numbe
   if (!found) return 404;
   if (!ctx.opts.dotfiles && hasDotSegment(found.urlPath)) return 404;
   if (ctx.confinement && !(await ctx.confinement.allows(found.file))) return 404;
+  const { hash: requested } = request;
   const current: Plan = found.content
-    ? { kind: "bytes", found, bytes: found.content, hash: found.hash }
-    : { kind: "file", found, file: found.file, hash: found.hash };
+    ? { kind: "bytes", found, bytes: found.content, hash: found.hash, requested }
+    : { kind: "file", found, file: found.file, hash: found.hash, requested };
   if (request.hash === undefined || request.hash === found.hash) return current;
   return (await earlierVersion(ctx, request, found)) ?? (await mismatchPlan(ctx, target, current));
 }
@@ -119,14 +120,20 @@ async function planFor(ctx: Context, req: IncomingMessage): Promise<Plan | numbe
 async function earlierVersion(ctx: Context, request: AssetRequest, found: BustedFile): Promise<Plan | undefined> {
   const hash = request.hash as string;
   const bytes = ctx.versions?.get(found.urlPath, hash);
-  if (bytes) return { kind: "bytes", found, bytes, hash };
+  if (bytes) return { kind: "bytes", found, bytes, hash, requested: hash };
   if (ctx.core.mode !== "path" || found.urlPath === request.urlPath) return undefined;
   // `/img/car.<old>.jpg` next to `car.jpg`: a copy an earlier build or deploy left there.
   const copy = join(dirname(found.file), basename(request.urlPath));
   if (ctx.confinement && !(await ctx.confinement.allows(copy))) return undefined;
   const copied = await ctx.copies.hash(copy);
   return copied?.hash === hash
-    ? { kind: "file", found: { ...found, file: copy, size: copied.size, mtimeMs: copied.mtimeMs }, file: copy, hash }
+    ? {
+        kind: "file",
+        found: { ...found, file: copy, size: copied.size, mtimeMs: copied.mtimeMs },
+        file: copy,
+        hash,
+        requested: hash,
+      }
     : undefined;
 }
 
@@ -166,7 +173,7 @@ function respond(ctx: Context, req: IncomingMessage, res: ServerResponse, plan: 
     respondStatus(res, 307, { Location: plan.location });
     return;
   }
-  const requested = parseAssetRequest((req as { originalUrl?: string }).originalUrl ?? req.url ?? "", ctx.core)?.hash;
+  const { requested } = plan;
   const type = contentType(plan.found.urlPath);
   if (plan.kind === "bytes") {
     sendBytes(req, res, plan.bytes, { "Content-Type": type, ...cachingHeaders(ctx, requested, plan.hash, true) });
