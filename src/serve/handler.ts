@@ -1,7 +1,14 @@
 import type * as fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basename, dirname, join } from "node:path";
-import { isCacheBustError, type BustedFile, type CacheBuster } from "../index.js";
+import {
+  fingerprintName,
+  isCacheBustError,
+  setQueryParam,
+  unfingerprintName,
+  type BustedFile,
+  type CacheBuster,
+} from "../index.js";
 import { createConfinement } from "./confine.js";
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from "./options.js";
 import { freshness, statusForCode, type Freshness } from "./policy.js";
@@ -107,13 +114,17 @@ async function planFor(ctx: Context, req: IncomingMessage): Promise<Plan | numbe
   const found = await ctx.buster.lookupAsync(request.path, { missing: "error" });
   if (!found) return 404;
   if (!ctx.opts.dotfiles && hasDotSegment(found.urlPath)) return 404;
-  if (ctx.confinement && !(await ctx.confinement.allows(found.file))) return 404;
   const { hash: requested } = request;
-  const current: Plan = found.content
+  if (requested !== undefined && requested !== found.hash) {
+    const earlier = await earlierVersion(ctx, request, found);
+    if (earlier) return earlier;
+    // A redirect reads no file: it costs what a 404 costs.
+    if (ctx.opts.mismatch === "redirect") return { kind: "redirect", location: currentUrl(ctx, request, found.hash) };
+  }
+  if (ctx.confinement && !(await ctx.confinement.allows(found.file))) return 404;
+  return found.content
     ? { kind: "bytes", found, bytes: found.content, hash: found.hash, requested }
     : { kind: "file", found, file: found.file, hash: found.hash, requested };
-  if (request.hash === undefined || request.hash === found.hash) return current;
-  return (await earlierVersion(ctx, request, found)) ?? (await mismatchPlan(ctx, target, current));
 }
 
 /** Bytes that match a URL's older hash: kept in memory, or a fingerprinted copy on disk (path mode). */
@@ -137,11 +148,13 @@ async function earlierVersion(ctx: Context, request: AssetRequest, found: Busted
     : undefined;
 }
 
-/** What a mismatched hash gets when nothing matches it: the current bytes, never stored, or a redirect. */
-async function mismatchPlan(ctx: Context, target: string, current: Plan): Promise<Plan> {
-  if (ctx.opts.mismatch === "redirect")
-    return { kind: "redirect", location: await ctx.buster.urlAsync(target.replace(/#.*/, "")) };
-  return current;
+/** The request's URL with the current hash in place of the one it carries, other parameters kept as written. */
+function currentUrl(ctx: Context, request: AssetRequest, hash: string): string {
+  if (ctx.core.mode === "query") return `${request.path}?${setQueryParam(request.query, ctx.core.param, hash)}`;
+  const slash = request.path.lastIndexOf("/");
+  const segment = request.path.slice(slash + 1);
+  const plain = unfingerprintName(segment, ctx.core.length)?.name ?? segment;
+  return request.path.slice(0, slash + 1) + fingerprintName(plain, hash);
 }
 
 const CACHE_CONTROL = (opts: ResolvedServeOptions, f: Freshness) =>
