@@ -114,7 +114,7 @@ async function benchRender({ dir, rounds, time, log }) {
 /** The child process: express.static and cache-id/serve on two ports, over the same directory. */
 async function serveChild(root) {
   const [{ default: express }, core, serve] = await Promise.all([import("express"), load("index"), load("serve")]);
-  const buster = core.createCacheBuster({ root, validate: process.env.BENCH_VALIDATE ?? "always" });
+  const buster = core.createCacheBuster({ root, validate: process.env.BENCH_VALIDATE ?? "watch" });
   const start = (app) =>
     new Promise((ok) => {
       const s = app.listen(0, "127.0.0.1", () => ok(s.address().port));

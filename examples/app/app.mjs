@@ -18,8 +18,8 @@ const VIEWS_DIR = fileURLToPath(new URL("./views/", import.meta.url));
  */
 export function createApp(options = {}) {
   const { publicDir = PUBLIC_DIR, mode = "query", assets = "cache-id", instance = "app" } = options;
-  // "always": every render checks its files (validate: "watch" replaces it once the core has it).
-  const buster = createCacheBuster({ root: publicDir, mode, validate: "always", ...options.bustOptions });
+  // "watch": a render makes no system call for an unchanged file; an edit is seen within 100 ms.
+  const buster = createCacheBuster({ root: publicDir, mode, validate: "watch", ...options.bustOptions });
   const app = express();
   // Which instance answered: the end-to-end test of a rolling deploy reads it.
   app.use((_req, res, next) => {
@@ -46,6 +46,9 @@ export async function startApp(options = {}) {
   await new Promise((ok) => server.listen(options.port ?? 0, "127.0.0.1", ok));
   const port = server.address().port;
   const url = `http://127.0.0.1:${port}/`;
-  const close = () => new Promise((ok) => (server.closeAllConnections(), server.close(ok)));
+  const close = () => {
+    buster.close();
+    return new Promise((ok) => (server.closeAllConnections(), server.close(ok)));
+  };
   return { url, port, buster, server, close };
 }
