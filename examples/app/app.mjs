@@ -18,9 +18,14 @@ const VIEWS_DIR = fileURLToPath(new URL("./views/", import.meta.url));
  */
 export function createApp(options = {}) {
   const { publicDir = PUBLIC_DIR, mode = "query", assets = "cache-id", instance = "app" } = options;
-  // "always": every render checks its files (validate: "watch" replaces it once the core has it).
-  const buster = createCacheBuster({ root: publicDir, mode, validate: "always", ...options.bustOptions });
+  // "watch": a render makes no system call for an unchanged file; an edit is seen within 100 ms.
+  const buster = createCacheBuster({ root: publicDir, mode, validate: "watch", ...options.bustOptions });
   const app = express();
+  // Which instance answered: the end-to-end test of a rolling deploy reads it.
+  app.use((_req, res, next) => {
+    res.set("X-Instance", instance);
+    next();
+  });
   registerNunjucks(nunjucks.configure(VIEWS_DIR, { express: app, autoescape: true, noCache: false }), buster);
   if (assets === "static") app.use(express.static(publicDir, { immutable: true, maxAge: "1y" }));
   else app.use(serveAssets(buster, options.serveOptions));
@@ -39,7 +44,11 @@ export async function startApp(options = {}) {
   const { app, buster } = createApp(options);
   const server = http.createServer(app);
   await new Promise((ok) => server.listen(options.port ?? 0, "127.0.0.1", ok));
-  const url = `http://127.0.0.1:${server.address().port}/`;
-  const close = () => new Promise((ok) => (server.closeAllConnections(), server.close(ok)));
-  return { url, buster, server, close };
+  const port = server.address().port;
+  const url = `http://127.0.0.1:${port}/`;
+  const close = () => {
+    buster.close();
+    return new Promise((ok) => (server.closeAllConnections(), server.close(ok)));
+  };
+  return { url, port, buster, server, close };
 }

@@ -38,6 +38,8 @@ fs.appendFileSync(
   `h1 { color: rgb(170, 40, 40); } /* edited ${new Date().toISOString()} */\n`,
 );
 console.log(`edited       css/site.css (the heading turns red)`);
+// validate: "watch" sees an edit on the first call made 100 ms after it.
+await new Promise((r) => setTimeout(r, 150));
 const after = await stylesheetUrl();
 const served = await fetch(new URL(after, url));
 console.log(`page names   ${after}  -> ${served.status}, ${served.headers.get("cache-control")}`);

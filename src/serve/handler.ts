@@ -1,7 +1,14 @@
 import type * as fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basename, dirname, join } from "node:path";
-import { isCacheBustError, type BustedFile, type CacheBuster } from "../index.js";
+import {
+  fingerprintName,
+  isCacheBustError,
+  setQueryParam,
+  unfingerprintName,
+  type BustedFile,
+  type CacheBuster,
+} from "../index.js";
 import { createConfinement } from "./confine.js";
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from "./options.js";
 import { freshness, statusForCode, type Freshness } from "./policy.js";
@@ -13,14 +20,14 @@ import { createVersions } from "./versions.js";
 
 /** A Connect-style handler: `(req, res, next?)`. */
 export type AssetHandler = ((req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void) & {
-  /** Answers the request if it names an asset; resolves `false` (nothing written) otherwise. */
+  /** Answers the request if it names an asset (resolves `true`); otherwise writes nothing and resolves the status it would give. */
   handle(req: IncomingMessage, res: ServerResponse, claim?: () => void): Promise<number | true>;
 };
 
-/** What the handler found to send for a request. */
+/** What the handler found to send for a request: `hash` is that of the bytes, `requested` the URL's. */
 type Plan =
-  | { kind: "file"; found: BustedFile; file: string; hash: string }
-  | { kind: "bytes"; found: BustedFile; bytes: Buffer; hash: string }
+  | { kind: "file"; found: BustedFile; file: string; hash: string; requested: string | undefined }
+  | { kind: "bytes"; found: BustedFile; bytes: Buffer; hash: string; requested: string | undefined }
   | { kind: "redirect"; location: string };
 
 /** The core options the handler reads. */
@@ -107,34 +114,47 @@ async function planFor(ctx: Context, req: IncomingMessage): Promise<Plan | numbe
   const found = await ctx.buster.lookupAsync(request.path, { missing: "error" });
   if (!found) return 404;
   if (!ctx.opts.dotfiles && hasDotSegment(found.urlPath)) return 404;
+  const { hash: requested } = request;
+  if (requested !== undefined && requested !== found.hash) {
+    const earlier = await earlierVersion(ctx, request, found);
+    if (earlier) return earlier;
+    // A redirect reads no file: it costs what a 404 costs.
+    if (ctx.opts.mismatch === "redirect") return { kind: "redirect", location: currentUrl(ctx, request, found.hash) };
+  }
   if (ctx.confinement && !(await ctx.confinement.allows(found.file))) return 404;
-  const current: Plan = found.content
-    ? { kind: "bytes", found, bytes: found.content, hash: found.hash }
-    : { kind: "file", found, file: found.file, hash: found.hash };
-  if (request.hash === undefined || request.hash === found.hash) return current;
-  return (await earlierVersion(ctx, request, found)) ?? (await mismatchPlan(ctx, target, current));
+  return found.content
+    ? { kind: "bytes", found, bytes: found.content, hash: found.hash, requested }
+    : { kind: "file", found, file: found.file, hash: found.hash, requested };
 }
 
 /** Bytes that match a URL's older hash: kept in memory, or a fingerprinted copy on disk (path mode). */
 async function earlierVersion(ctx: Context, request: AssetRequest, found: BustedFile): Promise<Plan | undefined> {
   const hash = request.hash as string;
   const bytes = ctx.versions?.get(found.urlPath, hash);
-  if (bytes) return { kind: "bytes", found, bytes, hash };
+  if (bytes) return { kind: "bytes", found, bytes, hash, requested: hash };
   if (ctx.core.mode !== "path" || found.urlPath === request.urlPath) return undefined;
   // `/img/car.<old>.jpg` next to `car.jpg`: a copy an earlier build or deploy left there.
   const copy = join(dirname(found.file), basename(request.urlPath));
   if (ctx.confinement && !(await ctx.confinement.allows(copy))) return undefined;
   const copied = await ctx.copies.hash(copy);
   return copied?.hash === hash
-    ? { kind: "file", found: { ...found, file: copy, size: copied.size, mtimeMs: copied.mtimeMs }, file: copy, hash }
+    ? {
+        kind: "file",
+        found: { ...found, file: copy, size: copied.size, mtimeMs: copied.mtimeMs },
+        file: copy,
+        hash,
+        requested: hash,
+      }
     : undefined;
 }
 
-/** What a mismatched hash gets when nothing matches it: the current bytes, never stored, or a redirect. */
-async function mismatchPlan(ctx: Context, target: string, current: Plan): Promise<Plan> {
-  if (ctx.opts.mismatch === "redirect")
-    return { kind: "redirect", location: await ctx.buster.urlAsync(target.replace(/#.*/, "")) };
-  return current;
+/** The request's URL with the current hash in place of the one it carries, other parameters kept as written. */
+function currentUrl(ctx: Context, request: AssetRequest, hash: string): string {
+  if (ctx.core.mode === "query") return `${request.path}?${setQueryParam(request.query, ctx.core.param, hash)}`;
+  const slash = request.path.lastIndexOf("/");
+  const segment = request.path.slice(slash + 1);
+  const plain = unfingerprintName(segment, ctx.core.length)?.name ?? segment;
+  return request.path.slice(0, slash + 1) + fingerprintName(plain, hash);
 }
 
 const CACHE_CONTROL = (opts: ResolvedServeOptions, f: Freshness) =>
@@ -166,7 +186,7 @@ function respond(ctx: Context, req: IncomingMessage, res: ServerResponse, plan: 
     respondStatus(res, 307, { Location: plan.location });
     return;
   }
-  const requested = parseAssetRequest((req as { originalUrl?: string }).originalUrl ?? req.url ?? "", ctx.core)?.hash;
+  const { requested } = plan;
   const type = contentType(plan.found.urlPath);
   if (plan.kind === "bytes") {
     sendBytes(req, res, plan.bytes, { "Content-Type": type, ...cachingHeaders(ctx, requested, plan.hash, true) });

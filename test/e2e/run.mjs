@@ -17,6 +17,7 @@ import { ASSETS, CONTROL_PAGE, assetSha256, buildSite, changeAssets, copySite, s
 import { createCleanup, withTimeout } from "./support.mjs";
 import { VCL_DIR, findVarnishd, startVarnish } from "./varnish.mjs";
 import { JS_SCENARIOS } from "./js.mjs";
+import { SERVE_SCENARIOS } from "./serve.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXAMPLE_SITE = path.join(REPO_ROOT, "examples", "site");
@@ -40,6 +41,7 @@ const SCENARIOS = [
   { name: "query-mode-cdn-ignores-query", mode: "query", vcl: "cdn-ignore-query.vcl", busted: "stale" },
   { name: "path-mode-cdn-ignores-query", mode: "path", vcl: "cdn-ignore-query.vcl", busted: "fresh" },
   ...JS_SCENARIOS,
+  ...SERVE_SCENARIOS,
 ];
 
 /** What is missing on this machine for the test to run, as messages. */
