@@ -65,6 +65,18 @@ async function until(what: string, check: () => boolean, ms = 30_000, log: () =>
   }
 }
 
+/** Status and text of a URL once the running build has finished: polled until a 200 (with `expected`, if given), for at most 30 s. */
+async function served(url: URL, log: () => string, expected?: string): Promise<[number, string]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await fetch(url);
+    const answer: [number, string] = [response.status, await response.text()];
+    if ((answer[0] === 200 && (expected === undefined || answer[1] === expected)) || Date.now() > deadline) return answer;
+    if (log().includes("Error")) return answer;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 function read(file: string): string {
   try {
     return fs.readFileSync(file, "utf8");
@@ -189,8 +201,7 @@ export const config = { dir: { input: "src", output: "_site" } };
       if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
       return false;
     }, 30_000, log);
-    const response = await fetch(new URL(`/css/site.css?v=${sha(rewritten)}`, base));
-    expect([response.status, await response.text()]).toEqual([200, rewritten]);
+    expect(await served(new URL(`/css/site.css?v=${sha(rewritten)}`, base), log, rewritten)).toEqual([200, rewritten]);
   });
 
   test("--serve in path mode with passthrough copies served from source gives an edited image a new URL that serves its new bytes", async () => {
@@ -218,8 +229,9 @@ export const config = { dir: { input: "src", output: "_site" } };
       if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
       return false;
     }, 30_000, log);
-    const response = await fetch(new URL(url, base));
-    expect([response.status, await response.text()]).toEqual([200, "png, edited\n"]);
+    // The page is written before the build's end, where the fingerprinted copy is: the dev
+    // server reloads browsers after that end, so the test waits for it too.
+    expect(await served(new URL(url, base), log)).toEqual([200, "png, edited\n"]);
   });
 
   test("--serve names the template in a missing: warn message", async () => {
