@@ -2,7 +2,11 @@ import { CacheBustError, type CacheBustErrorCode, type MissingPolicy } from "../
 import type { CssReferenceProblem } from "../../src/css/index.js";
 
 /** Makes a plugin error; `code` may be one the core's type does not list yet (`OUTSIDE_OUTPUT`, `FILE_CHANGED`). */
-export function pluginError(code: string, message: string, details: { url?: unknown; file?: string; cause?: unknown } = {}): CacheBustError {
+export function pluginError(
+  code: string,
+  message: string,
+  details: { url?: unknown; file?: string; cause?: unknown } = {},
+): CacheBustError {
   return new CacheBustError(code as CacheBustErrorCode, `cache-id/eleventy: ${message}`, details);
 }
 
