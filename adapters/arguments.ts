@@ -53,7 +53,12 @@ export function handlebarsArguments(args: unknown[]): SplitArguments & { options
 /** JavaScript templates (11ty.js): options are a last plain object, `this.cache_bust(url, { param: "h" })`. */
 export function objectArguments(args: unknown[]): SplitArguments {
   const last = args[args.length - 1];
-  if (last !== null && typeof last === "object" && !Array.isArray(last) && Object.getPrototypeOf(last) === Object.prototype) {
+  if (
+    last !== null &&
+    typeof last === "object" &&
+    !Array.isArray(last) &&
+    Object.getPrototypeOf(last) === Object.prototype
+  ) {
     return { positional: args.slice(0, -1), named: last as Record<string, unknown> };
   }
   return { positional: args, named: {} };

@@ -1,4 +1,10 @@
-import { CacheBustError, toCacheBuster, type CacheBuster, type CacheBustOptions, type CallOptions } from "../src/index.js";
+import {
+  CacheBustError,
+  toCacheBuster,
+  type CacheBuster,
+  type CacheBustOptions,
+  type CallOptions,
+} from "../src/index.js";
 
 /** Options only the template adapters know. */
 export interface AdapterOptions {
@@ -72,19 +78,30 @@ const MISSING = ["error", "warn", "ignore"];
  * @example
  * callOptions({ param: "h" }, () => "/blog/", "cache_bust", URL_ARGUMENTS) // { from: () => "/blog/", param: "h" }
  */
-export function callOptions(named: Record<string, unknown>, page: () => string | undefined, filter: string, allowed: readonly string[]): CallOptions {
+export function callOptions(
+  named: Record<string, unknown>,
+  page: () => string | undefined,
+  filter: string,
+  allowed: readonly string[],
+): CallOptions {
   // The page is looked up only for a URL that needs it (the core calls `from` lazily).
   const call: CallOptions = { from: page };
   // for…in, not Object.entries: most calls have no named argument, and this allocates nothing.
   for (const key in named) {
     const value = named[key];
     if (!allowed.includes(key)) {
-      throw new CacheBustError("BAD_ARGUMENT", `cache-id: ${filter} has no argument "${key}" (it takes ${allowed.join(", ")})`);
+      throw new CacheBustError(
+        "BAD_ARGUMENT",
+        `cache-id: ${filter} has no argument "${key}" (it takes ${allowed.join(", ")})`,
+      );
     }
     if (value === undefined || value === null) continue;
     if (typeof value !== "string" || (key === "missing" && !MISSING.includes(value))) {
       const want = key === "missing" ? `one of ${MISSING.map((m) => `"${m}"`).join(", ")}` : "a string";
-      throw new CacheBustError("BAD_ARGUMENT", `cache-id: argument "${key}" of ${filter} must be ${want}, got ${JSON.stringify(value)}`);
+      throw new CacheBustError(
+        "BAD_ARGUMENT",
+        `cache-id: argument "${key}" of ${filter} must be ${want}, got ${JSON.stringify(value)}`,
+      );
     }
     if (key === "from" || key === "param" || key === "missing") (call as Record<string, string>)[key] = value;
   }
@@ -92,10 +109,19 @@ export function callOptions(named: Record<string, unknown>, page: () => string |
 }
 
 /** Rejects positional arguments a filter does not take, instead of ignoring them. */
-export function checkPositional(args: readonly unknown[], max: number, filter: string, allowed: readonly string[]): void {
+export function checkPositional(
+  args: readonly unknown[],
+  max: number,
+  filter: string,
+  allowed: readonly string[],
+): void {
   if (args.length > max) {
-    const takes = max === 0 ? "no positional argument after the URL" : `at most ${max} positional argument after the URL`;
-    throw new CacheBustError("BAD_ARGUMENT", `cache-id: ${filter} takes ${takes}, got ${args.length} (named arguments: ${allowed.join(", ")})`);
+    const takes =
+      max === 0 ? "no positional argument after the URL" : `at most ${max} positional argument after the URL`;
+    throw new CacheBustError(
+      "BAD_ARGUMENT",
+      `cache-id: ${filter} takes ${takes}, got ${args.length} (named arguments: ${allowed.join(", ")})`,
+    );
   }
 }
 
@@ -109,7 +135,10 @@ export function algorithmOf(positional: unknown, named: Record<string, unknown>,
   const value = named.algorithm ?? positional;
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") {
-    throw new CacheBustError("BAD_ARGUMENT", `cache-id: the algorithm of ${filter} must be a string such as "sha384", got ${JSON.stringify(value)}`);
+    throw new CacheBustError(
+      "BAD_ARGUMENT",
+      `cache-id: the algorithm of ${filter} must be a string such as "sha384", got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -35,8 +35,16 @@ export interface EleventyConfigLike {
   addTransform?(name: string, callback: (this: any, content: unknown, outputPath?: unknown) => unknown): unknown;
   javascript?: { functions?: Record<string, unknown> };
   htmlTransformer?: {
-    addPosthtmlPlugin?(extensions: string, plugin: (context: unknown) => (tree: any) => unknown, options?: { priority?: number }): void;
-    addUrlTransform(extensions: string, callback: (this: any, url: string, context?: unknown) => string, options?: { priority?: number; name?: string }): void;
+    addPosthtmlPlugin?(
+      extensions: string,
+      plugin: (context: unknown) => (tree: any) => unknown,
+      options?: { priority?: number },
+    ): void;
+    addUrlTransform(
+      extensions: string,
+      callback: (this: any, url: string, context?: unknown) => string,
+      options?: { priority?: number; name?: string },
+    ): void;
   };
 }
 
@@ -45,7 +53,10 @@ type RunMode = "build" | "watch" | "serve";
 /** Eleventy's `pathPrefix` as `/` or `/docs/`. */
 function normalPrefix(prefix: unknown): string {
   if (typeof prefix !== "string") return "/";
-  const inner = prefix.split("/").filter((s) => s !== "").join("/");
+  const inner = prefix
+    .split("/")
+    .filter((s) => s !== "")
+    .join("/");
   return inner === "" ? "/" : `/${inner}/`;
 }
 
@@ -58,7 +69,10 @@ type OwnedConfig = EleventyConfigLike & { [ADDED]?: string; [STATE]?: BundleStat
 /** Adding the plugin twice would leave two sets of filters fighting over one name: refused, naming both calls. */
 function claim(eleventyConfig: EleventyConfigLike, options: unknown): void {
   const config = eleventyConfig as OwnedConfig;
-  const shown = (o: unknown) => (o === undefined ? "no options" : `options ${JSON.stringify(o, (_, v) => (typeof v === "function" ? "[function]" : v)) ?? String(o)}`);
+  const shown = (o: unknown) =>
+    o === undefined
+      ? "no options"
+      : `options ${JSON.stringify(o, (_, v) => (typeof v === "function" ? "[function]" : v)) ?? String(o)}`;
   if (config[ADDED] !== undefined) {
     throw new CacheBustError(
       "BAD_ARGUMENT",
@@ -72,13 +86,18 @@ function claim(eleventyConfig: EleventyConfigLike, options: unknown): void {
 function pluginState(eleventyConfig: EleventyConfigLike, settings: PluginSettings, js: JsSupport) {
   let runMode: RunMode = "build";
   const warnings = warnOnce(settings.core.onWarning);
-  const missing = (): MissingPolicy | undefined => settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
+  const missing = (): MissingPolicy | undefined =>
+    settings.missing ?? (settings.shared ? undefined : runMode === "build" ? "error" : "warn");
   const cssProblems = cssProblemReporter(() => missing() ?? "error", warnings);
   // Stylesheets' own references are busted too, unless `transformers` says otherwise.
   const transformers = settings.core.transformers ?? [cssTransformer({ onMissing: cssProblems }), ...js.transformers];
   // Made now, so that bad options fail when the config loads rather than at the first render
   // (without root/roots it only checks them: the real busters need the final passthrough copies).
-  const configured = settings.shared ?? createCacheBuster(settings.explicitRoots ? { ...settings.core, transformers } : { ...settings.core, transformers, root: "." });
+  const configured =
+    settings.shared ??
+    createCacheBuster(
+      settings.explicitRoots ? { ...settings.core, transformers } : { ...settings.core, transformers, root: "." },
+    );
   let lookup: LayeredLookup | undefined;
   const dirs = () => {
     const d = eleventyConfig.directories ?? {};
@@ -118,18 +137,38 @@ function derivedLookup(
   prefix: string,
 ): LayeredLookup {
   const isDirectory = (path: string) => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
-  const sources = sourceLayers({ input, output, cwd: process.cwd(), passthroughCopies: eleventyConfig.passthroughCopies ?? {}, isDirectory });
+  const sources = sourceLayers({
+    input,
+    output,
+    cwd: process.cwd(),
+    passthroughCopies: eleventyConfig.passthroughCopies ?? {},
+    isDirectory,
+  });
   const published = [...sources.flatMap((l) => l.mappings.map((m) => m.dir)), output];
   const confined = confineTransformers(transformers, published, (file, real) =>
-    warnings.warn(`link:${file}`, pluginError("OUTSIDE_ROOT", `${file} is a link to ${real}, outside the published directories: it is busted as it is, its own references left alone`, { file })),
+    warnings.warn(
+      `link:${file}`,
+      pluginError(
+        "OUTSIDE_ROOT",
+        `${file} is a link to ${real}, outside the published directories: it is busted as it is, its own references left alone`,
+        { file },
+      ),
+    ),
   );
   const core = { ...settings.core, transformers: confined };
-  const layers: Layer[] = sources.map((layer) => ({ buster: createCacheBuster({ ...core, roots: layer.roots }), serves: (path) => layerPublishes(layer, path) }));
+  const layers: Layer[] = sources.map((layer) => ({
+    buster: createCacheBuster({ ...core, roots: layer.roots }),
+    serves: (path) => layerPublishes(layer, path),
+  }));
   layers.push({ buster: createCacheBuster({ ...core, root: output }), serves: (path) => !hasDotSegment(path) });
   // Dotfiles are never busted, wherever they are: a URL naming one is missing.
   const refuse = (url: string, urlPath: string, policy: MissingPolicy | undefined): string | undefined => {
     if (!hasDotSegment(urlPath)) return undefined;
-    const error = pluginError("MISSING_FILE", `${JSON.stringify(url)} names a dotfile or dot-directory (${urlPath}), which this plugin never busts or publishes`, { url });
+    const error = pluginError(
+      "MISSING_FILE",
+      `${JSON.stringify(url)} names a dotfile or dot-directory (${urlPath}), which this plugin never busts or publishes`,
+      { url },
+    );
     follow(policy ?? missing() ?? "error", warnings, `dot:${urlPath}`, error);
     return url;
   };
@@ -151,9 +190,15 @@ function derivedLookup(
  * }
  * // template: <link rel="stylesheet" href="{{ '/css/site.css' | cache_bust }}">
  */
-export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: EleventyPluginOptions | CacheBuster): void {
+export default function cacheBust(
+  eleventyConfig: EleventyConfigLike,
+  options?: EleventyPluginOptions | CacheBuster,
+): void {
   if (typeof eleventyConfig?.addFilter !== "function" || typeof eleventyConfig.on !== "function") {
-    throw new CacheBustError("BAD_ARGUMENT", "cache-id/eleventy: use it as a plugin: eleventyConfig.addPlugin(cacheBust, options)");
+    throw new CacheBustError(
+      "BAD_ARGUMENT",
+      "cache-id/eleventy: use it as a plugin: eleventyConfig.addPlugin(cacheBust, options)",
+    );
   }
   eleventyConfig.versionCheck?.(">=3.0.0");
   const settings = readSettings(options);
@@ -162,7 +207,10 @@ export default function cacheBust(eleventyConfig: EleventyConfigLike, options?: 
   const state = pluginState(eleventyConfig, settings, js);
   (eleventyConfig as OwnedConfig)[STATE] = state;
   const filters: FilterState = state;
-  const helpers = { [settings.filterName]: urlFilter(settings.filterName, filters), integrity: integrityFilter(filters) };
+  const helpers = {
+    [settings.filterName]: urlFilter(settings.filterName, filters),
+    integrity: integrityFilter(filters),
+  };
   for (const [name, filter] of Object.entries(helpers)) eleventyConfig.addFilter(name, filter);
   // Handlebars added before this plugin has already copied the filter list.
   provideHandlebarsHelpers(eleventyConfig.extensionMap, helpers);
@@ -195,7 +243,9 @@ function addImportMaps(eleventyConfig: EleventyConfigLike, state: ReturnType<typ
  * eleventyConfig.addPlugin(cacheBust);
  * eleventyConfig.addBundle("css", { transforms: [bundleTransform(eleventyConfig)] });
  */
-export function bundleTransform(eleventyConfig: EleventyConfigLike): (this: BundleThis | undefined, content: string) => string {
+export function bundleTransform(
+  eleventyConfig: EleventyConfigLike,
+): (this: BundleThis | undefined, content: string) => string {
   // Plugins run after the config function: the state is looked up when a bundle is made.
   return cssBundleTransform(() => (eleventyConfig as OwnedConfig)[STATE]);
 }
@@ -211,14 +261,20 @@ function leaveImagesToEleventyImg(eleventyConfig: EleventyConfigLike, state: Ret
   eleventyConfig.on("eleventy.before", () => {
     if (checked) return;
     checked = true;
-    if (eleventyConfig.javascript?.functions?.__private_eleventyImageTransformConfigurationOptions === undefined) return;
+    if (eleventyConfig.javascript?.functions?.__private_eleventyImageTransformConfigurationOptions === undefined)
+      return;
     const busting = () => state.ready()?.busters[0]?.options;
     eleventyConfig.htmlTransformer?.addPosthtmlPlugin?.("html", plainImageSources(busting), { priority: -0.5 });
   });
 }
 
 /** What happens at the start and the end of every build. */
-function onBuilds(eleventyConfig: EleventyConfigLike, settings: PluginSettings, state: ReturnType<typeof pluginState>, helpers: Record<string, (...args: unknown[]) => unknown>): void {
+function onBuilds(
+  eleventyConfig: EleventyConfigLike,
+  settings: PluginSettings,
+  state: ReturnType<typeof pluginState>,
+  helpers: Record<string, (...args: unknown[]) => unknown>,
+): void {
   /** Rewritten stylesheets of the last build (query mode), for the dev server. */
   let rewritten = new Map<string, Buffer>();
   eleventyConfig.on("eleventy.before", (event: { runMode?: RunMode } | undefined) => {
@@ -233,18 +289,29 @@ function onBuilds(eleventyConfig: EleventyConfigLike, settings: PluginSettings, 
     const done = state.lookup();
     const entries = done.entries();
     const output = state.dirs().output;
-    const report = (error: CacheBustError) => follow(state.runMode === "build" ? "error" : "warn", state.warnings, `${error.code}:${String(error.url)}`, error);
+    const report = (error: CacheBustError) =>
+      follow(state.runMode === "build" ? "error" : "warn", state.warnings, `${error.code}:${String(error.url)}`, error);
     await writeBuildOutput(done, entries, output, settings.manifestFile, report);
     const options = done.busters[0]?.options;
     if (state.derived && options) {
-      const servedFromSource = state.runMode === "serve" && eleventyConfig.serverPassthroughCopyBehavior === "passthrough";
+      const servedFromSource =
+        state.runMode === "serve" && eleventyConfig.serverPassthroughCopyBehavior === "passthrough";
       for (const problem of verifyBuild(entries, { outDir: output, options, servedFromSource })) report(problem);
     }
     // Path mode writes rewritten stylesheets under their fingerprinted names, which no alias shadows.
-    rewritten = new Map(options?.mode === "query" ? entries.flatMap((e) => (e.content ? [[e.urlPath, e.content] as const] : [])) : []);
+    rewritten = new Map(
+      options?.mode === "query" ? entries.flatMap((e) => (e.content ? [[e.urlPath, e.content] as const] : [])) : [],
+    );
   });
   // Added to the user's middleware (Eleventy concatenates the lists).
-  eleventyConfig.setServerOptions?.({ middleware: [rewrittenFilesMiddleware(() => rewritten, () => normalPrefix(eleventyConfig.pathPrefix))] });
+  eleventyConfig.setServerOptions?.({
+    middleware: [
+      rewrittenFilesMiddleware(
+        () => rewritten,
+        () => normalPrefix(eleventyConfig.pathPrefix),
+      ),
+    ],
+  });
 }
 
 /**
@@ -254,7 +321,11 @@ function onBuilds(eleventyConfig: EleventyConfigLike, settings: PluginSettings, 
  * user's config function, so the passthrough copies are known here.
  */
 function watchPassthroughSources(eleventyConfig: EleventyConfigLike): void {
-  if (eleventyConfig.serverPassthroughCopyBehavior !== "passthrough" || typeof eleventyConfig.addWatchTarget !== "function") return;
+  if (
+    eleventyConfig.serverPassthroughCopyBehavior !== "passthrough" ||
+    typeof eleventyConfig.addWatchTarget !== "function"
+  )
+    return;
   for (const key of Object.keys(eleventyConfig.passthroughCopies ?? {})) {
     const isDirectory = fs.statSync(resolve(key), { throwIfNoEntry: false })?.isDirectory() === true;
     eleventyConfig.addWatchTarget(isDirectory ? `${key.replace(/[\\/]+$/, "")}/**` : key);
@@ -264,7 +335,10 @@ function watchPassthroughSources(eleventyConfig: EleventyConfigLike): void {
 /** `auto: true`: busts local URLs in HTML output through Eleventy's HTML transformer. */
 function addAuto(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pluginState>): void {
   if (!eleventyConfig.htmlTransformer) {
-    throw new CacheBustError("BAD_ARGUMENT", "cache-id/eleventy: option \"auto\" needs Eleventy's htmlTransformer (Eleventy 3)");
+    throw new CacheBustError(
+      "BAD_ARGUMENT",
+      'cache-id/eleventy: option "auto" needs Eleventy\'s htmlTransformer (Eleventy 3)',
+    );
   }
   let pages = new Set<string>();
   eleventyConfig.on("eleventy.contentMap", (map: { urlToInputPath?: Record<string, unknown> } | undefined) => {
@@ -274,7 +348,11 @@ function addAuto(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pl
   // URL transforms: a URL HtmlBasePlugin prefixed is looked up without the prefix.
   eleventyConfig.addTransform?.(
     "cache-id-auto",
-    autoBustTransform({ lookup: state.lookup, pages: () => pages, pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix) }),
+    autoBustTransform({
+      lookup: state.lookup,
+      pages: () => pages,
+      pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix),
+    }),
   );
 }
 

@@ -1,7 +1,16 @@
 import { isRootRelative, type CacheBuster } from "../src/index.js";
 import {
-  INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
-  type AdapterOptions, type RegisterOptions,
+  INTEGRITY_ARGUMENTS,
+  URL_ARGUMENTS,
+  algorithmOf,
+  callOptions,
+  checkPositional,
+  escapeHtml,
+  expectEngine,
+  pageUrl,
+  setup,
+  type AdapterOptions,
+  type RegisterOptions,
 } from "./common.js";
 import { handlebarsArguments, type HandlebarsHelperOptions as HelperOptions } from "./arguments.js";
 
@@ -29,7 +38,11 @@ function hasKeys(o: Record<string, unknown> | undefined): boolean {
  * registerHandlebars(Handlebars, { root: "public" });
  * Handlebars.compile('<link href="{{cache_bust "/a.css"}}">')({}); // href="/a.css?v=…"
  */
-export function registerHandlebars(handlebars: HandlebarsLike, options?: RegisterOptions, adapterOptions?: AdapterOptions): CacheBuster {
+export function registerHandlebars(
+  handlebars: HandlebarsLike,
+  options?: RegisterOptions,
+  adapterOptions?: AdapterOptions,
+): CacheBuster {
   expectEngine(
     typeof handlebars?.registerHelper === "function" && typeof handlebars?.SafeString === "function",
     "registerHandlebars",
@@ -40,7 +53,8 @@ export function registerHandlebars(handlebars: HandlebarsLike, options?: Registe
 
   // Escaped once here and marked safe: right in `{{ }}` (no `&#x3D;` noise) and still safe in
   // `{{{ }}}`, where Handlebars would not escape at all.
-  const output = (value: string | undefined): unknown => (value === undefined ? value : new SafeString(escapeHtml(value)));
+  const output = (value: string | undefined): unknown =>
+    value === undefined ? value : new SafeString(escapeHtml(value));
 
   handlebars.registerHelper(filterName, function (first: unknown, last: HelperOptions | undefined) {
     // The common call, `{{cache_bust "/a.css"}}`: no hash arguments to check, no object to build
@@ -51,7 +65,12 @@ export function registerHandlebars(handlebars: HandlebarsLike, options?: Registe
     const { positional, named, options: helper } = handlebarsArguments(Array.prototype.slice.call(arguments));
     const [url, ...rest] = positional;
     checkPositional(rest, 0, filterName, URL_ARGUMENTS);
-    return output(buster.url(url as string, callOptions(named, () => pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS)));
+    return output(
+      buster.url(
+        url as string,
+        callOptions(named, () => pageUrl(helper.data?.root?.page?.url), filterName, URL_ARGUMENTS),
+      ),
+    );
   });
 
   handlebars.registerHelper(integrityName, (...args: unknown[]) => {

@@ -1,7 +1,16 @@
 import { isRootRelative, type CacheBuster } from "../src/index.js";
 import {
-  INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
-  type AdapterOptions, type RegisterOptions,
+  INTEGRITY_ARGUMENTS,
+  URL_ARGUMENTS,
+  algorithmOf,
+  callOptions,
+  checkPositional,
+  escapeHtml,
+  expectEngine,
+  pageUrl,
+  setup,
+  type AdapterOptions,
+  type RegisterOptions,
 } from "./common.js";
 import { liquidArguments as splitArgs } from "./arguments.js";
 
@@ -38,7 +47,11 @@ function pageOf(self: FilterThis | undefined): string | undefined {
  * registerLiquid(liquid, { root: "public" });
  * liquid.parseAndRenderSync('<link href="{{ "/a.css" | cache_bust }}">'); // href="/a.css?v=…"
  */
-export function registerLiquid(liquid: LiquidLike, options?: RegisterOptions, adapterOptions?: AdapterOptions): CacheBuster {
+export function registerLiquid(
+  liquid: LiquidLike,
+  options?: RegisterOptions,
+  adapterOptions?: AdapterOptions,
+): CacheBuster {
   expectEngine(typeof liquid?.registerFilter === "function", "registerLiquid", "a LiquidJS instance (new Liquid())");
   const { buster, filterName, integrityName } = setup(options, adapterOptions);
 
@@ -50,10 +63,16 @@ export function registerLiquid(liquid: LiquidLike, options?: RegisterOptions, ad
   liquid.registerFilter(filterName, function (this: FilterThis, url: unknown) {
     // The common call, `{{ "/a.css" | cache_bust }}`: no arguments to check, no object to build
     // (`arguments`, not a rest parameter, which would allocate an array on every call).
-    if (arguments.length === 1 && typeof url === "string") return output(buster.url(url, isRootRelative(url) ? undefined : pageOf(this)));
+    if (arguments.length === 1 && typeof url === "string")
+      return output(buster.url(url, isRootRelative(url) ? undefined : pageOf(this)));
     const { positional, named } = splitArgs(Array.prototype.slice.call(arguments, 1));
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
-    return output(buster.url(url as string, callOptions(named, () => pageOf(this), filterName, URL_ARGUMENTS)));
+    return output(
+      buster.url(
+        url as string,
+        callOptions(named, () => pageOf(this), filterName, URL_ARGUMENTS),
+      ),
+    );
   });
 
   liquid.registerFilter(integrityName, function (this: FilterThis, url: unknown, ...args: unknown[]) {

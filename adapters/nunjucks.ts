@@ -1,7 +1,16 @@
 import { isRootRelative, type CacheBuster } from "../src/index.js";
 import {
-  INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml, expectEngine, pageUrl, setup,
-  type AdapterOptions, type RegisterOptions,
+  INTEGRITY_ARGUMENTS,
+  URL_ARGUMENTS,
+  algorithmOf,
+  callOptions,
+  checkPositional,
+  escapeHtml,
+  expectEngine,
+  pageUrl,
+  setup,
+  type AdapterOptions,
+  type RegisterOptions,
 } from "./common.js";
 import { nunjucksArguments as splitArgs } from "./arguments.js";
 
@@ -29,7 +38,11 @@ interface FilterThis {
  * registerNunjucks(env, { root: "public" });
  * env.renderString('<link href="{{ "/a.css" | cache_bust }}">', {}); // href="/a.css?v=…"
  */
-export function registerNunjucks(env: NunjucksEnvironmentLike, options?: RegisterOptions, adapterOptions?: AdapterOptions): CacheBuster {
+export function registerNunjucks(
+  env: NunjucksEnvironmentLike,
+  options?: RegisterOptions,
+  adapterOptions?: AdapterOptions,
+): CacheBuster {
   expectEngine(
     typeof env?.addFilter === "function" && typeof env?.getFilter === "function",
     "registerNunjucks",
@@ -54,7 +67,12 @@ export function registerNunjucks(env: NunjucksEnvironmentLike, options?: Registe
     }
     const { positional, named } = splitArgs(Array.prototype.slice.call(arguments, 1));
     checkPositional(positional, 0, filterName, URL_ARGUMENTS);
-    return output(buster.url(url as string, callOptions(named, () => pageUrl(this?.ctx?.page?.url), filterName, URL_ARGUMENTS)));
+    return output(
+      buster.url(
+        url as string,
+        callOptions(named, () => pageUrl(this?.ctx?.page?.url), filterName, URL_ARGUMENTS),
+      ),
+    );
   });
 
   env.addFilter(integrityName, function (this: FilterThis, url: unknown, ...args: unknown[]) {

@@ -50,7 +50,10 @@ const NEAR_IDENTITY = ["identity", "plugin", "plugin-nocss"];
  * busting and the naive filter rotate around each other.
  */
 export function roundOrder(variants, round) {
-  const near = permutation(variants.filter((v) => NEAR_IDENTITY.includes(v)), round);
+  const near = permutation(
+    variants.filter((v) => NEAR_IDENTITY.includes(v)),
+    round,
+  );
   const blocks = [["plain"], near, ["naive"]].filter((b) => b.every((v) => variants.includes(v)));
   return rotate(blocks, round).flat();
 }
@@ -69,7 +72,8 @@ export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthro
       const output = path.join(workDir, `out-${variant}`);
       fs.rmSync(output, { recursive: true, force: true });
       const result = await build(variant, input, output, passthrough);
-      if (result.pages !== site.pages) throw new Error(`bench: the ${variant} build wrote ${result.pages} pages, expected ${site.pages}`);
+      if (result.pages !== site.pages)
+        throw new Error(`bench: the ${variant} build wrote ${result.pages} pages, expected ${site.pages}`);
       times[variant].push(result.ms);
       samples[variant] ??= urlsIn(result.sample);
     }
@@ -78,15 +82,20 @@ export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthro
   // The plugin must produce what hashing by hand produces, or its speed means nothing.
   // Stylesheets excepted: the plugin hashes them as rewritten (their url()s busted).
   if (samples.plugin) {
-    const differs = samples.plugin.findIndex((u, i) => (isStylesheet(u) ? !/[?&]v=[0-9a-f]{10}$/.test(u) : u !== samples.naive[i]));
+    const differs = samples.plugin.findIndex((u, i) =>
+      isStylesheet(u) ? !/[?&]v=[0-9a-f]{10}$/.test(u) : u !== samples.naive[i],
+    );
     if (differs >= 0 || samples.plugin.length !== samples.naive.length) {
-      throw new Error(`bench: plugin and naive builds disagree: ${samples.plugin[differs]} vs ${samples.naive[differs]}`);
+      throw new Error(
+        `bench: plugin and naive builds disagree: ${samples.plugin[differs]} vs ${samples.naive[differs]}`,
+      );
     }
   }
   if (samples["plugin-nocss"] && JSON.stringify(samples["plugin-nocss"]) !== JSON.stringify(samples.naive)) {
     throw new Error("bench: the plugin without stylesheet rewriting and the naive filter disagree");
   }
-  if (JSON.stringify(samples.identity) !== JSON.stringify(samples.plain)) throw new Error("bench: identity and plain builds disagree");
+  if (JSON.stringify(samples.identity) !== JSON.stringify(samples.plain))
+    throw new Error("bench: identity and plain builds disagree");
   const ratios = {};
   for (const [a, b] of PAIRS) if (times[a] && times[b]) ratios[`${a}/${b}`] = pairedRatio(times[a], times[b]);
   return {

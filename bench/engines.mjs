@@ -87,7 +87,9 @@ export async function benchEngines({ pkg, root, urls, rounds, time, log }) {
     // The busting variants must agree with the hand-written one, or the figures mean nothing.
     for (const v of ["once", "always"]) {
       if (outputs[v] && JSON.stringify(outputs[v]) !== JSON.stringify(outputs.naive)) {
-        throw new Error(`bench: ${engine} with validate "${v}" renders ${outputs[v][0]}, the naive filter ${outputs.naive[0]}`);
+        throw new Error(
+          `bench: ${engine} with validate "${v}" renders ${outputs[v][0]}, the naive filter ${outputs.naive[0]}`,
+        );
       }
     }
     const perRound = await measureRounds(renders, { rounds, time });
@@ -96,7 +98,11 @@ export async function benchEngines({ pkg, root, urls, rounds, time, log }) {
       VARIANTS.map((v) => [
         v,
         summary[v]
-          ? { nsPerRef: (summary[v].ms * 1e6) / urls.length, msPerRender: summary[v].ms, ratio: v === "identity" ? undefined : ratioOf(perRound, v, "identity") }
+          ? {
+              nsPerRef: (summary[v].ms * 1e6) / urls.length,
+              msPerRender: summary[v].ms,
+              ratio: v === "identity" ? undefined : ratioOf(perRound, v, "identity"),
+            }
           : undefined,
       ]),
     );

@@ -120,7 +120,9 @@ try {
     const now = after.get(file);
     const same = now?.url === was.url;
     if (!same) changed.push(file);
-    console.log(`   ${file.padEnd(width)}  ${same ? "unchanged " : "CHANGED   "} ${was.url}${same ? "" : ` -> ${now?.url}`}`);
+    console.log(
+      `   ${file.padEnd(width)}  ${same ? "unchanged " : "CHANGED   "} ${was.url}${same ? "" : ` -> ${now?.url}`}`,
+    );
   }
   console.log("");
   if (changed.length === 1 && changed[0] === CHANGED) {

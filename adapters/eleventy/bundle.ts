@@ -31,7 +31,8 @@ export function cssBundleTransform(state: () => BundleState | undefined) {
     const ctx = {
       urlPath: from,
       file: `the css bundle of ${inputPath}`,
-      bust: (ref: string, options?: { missing?: MissingPolicy }) => plugin.lookup().url(ref, from, options?.missing ?? plugin.missing()),
+      bust: (ref: string, options?: { missing?: MissingPolicy }) =>
+        plugin.lookup().url(ref, from, options?.missing ?? plugin.missing()),
     };
     return css.transform(content, ctx) ?? content;
   };

@@ -42,5 +42,10 @@ export function confineTransformers(
     skipped(file, real);
     return true;
   };
-  return transformers.map((t) => ({ ...t, name: t.name, test: (urlPath, file) => t.test(urlPath, file) && !outside(file), transform: t.transform.bind(t) }));
+  return transformers.map((t) => ({
+    ...t,
+    name: t.name,
+    test: (urlPath, file) => t.test(urlPath, file) && !outside(file),
+    transform: t.transform.bind(t),
+  }));
 }

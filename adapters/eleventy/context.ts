@@ -1,5 +1,10 @@
 import {
-  handlebarsArguments, isHandlebarsOptions, liquidArguments, nunjucksArguments, objectArguments, type SplitArguments,
+  handlebarsArguments,
+  isHandlebarsOptions,
+  liquidArguments,
+  nunjucksArguments,
+  objectArguments,
+  type SplitArguments,
 } from "../arguments.js";
 import { escapeHtml } from "../common.js";
 
@@ -39,7 +44,8 @@ export function pageOf(self: unknown, handlebars?: { data?: { root?: Bag } }): P
   const context = self !== null && typeof self === "object" ? (self as Record<string, unknown>) : undefined;
   let page = unwrap(context?.page);
   if (!page && handlebars) page = unwrap(handlebars.data?.root?.page);
-  if (!page && context?.ctx && typeof context.ctx === "object") page = unwrap((context.ctx as Record<string, unknown>).page);
+  if (!page && context?.ctx && typeof context.ctx === "object")
+    page = unwrap((context.ctx as Record<string, unknown>).page);
   return { url: str(page?.url), inputPath: str(page?.inputPath) };
 }
 
@@ -83,10 +89,18 @@ export function readCall(self: unknown, args: unknown[]): FilterCall {
   const last = args[args.length - 1];
   if (args.length > 0 && isHandlebarsOptions(last)) {
     const split = handlebarsArguments(args);
-    return { ...split, url: split.positional[0], positional: split.positional.slice(1), page: pageOf(self, split.options), output: asIs };
+    return {
+      ...split,
+      url: split.positional[0],
+      positional: split.positional.slice(1),
+      page: pageOf(self, split.options),
+      output: asIs,
+    };
   }
   const page = pageOf(self);
-  if (engineThis?.env && engineThis.ctx) return { url, ...nunjucksArguments(rest), page, output: outputFor(engineThis, "nunjucks") };
-  if (engineThis?.liquid && engineThis.context) return { url, ...liquidArguments(rest), page, output: outputFor(engineThis, "liquid") };
+  if (engineThis?.env && engineThis.ctx)
+    return { url, ...nunjucksArguments(rest), page, output: outputFor(engineThis, "nunjucks") };
+  if (engineThis?.liquid && engineThis.context)
+    return { url, ...liquidArguments(rest), page, output: outputFor(engineThis, "liquid") };
   return { url, ...objectArguments(rest), page, output: outputFor(engineThis, "javascript") };
 }

@@ -1,5 +1,12 @@
 import { CacheBustError, isCacheBustError, type MissingPolicy } from "../../src/index.js";
-import { INTEGRITY_ARGUMENTS, URL_ARGUMENTS, algorithmOf, callOptions, checkPositional, escapeHtml } from "../common.js";
+import {
+  INTEGRITY_ARGUMENTS,
+  URL_ARGUMENTS,
+  algorithmOf,
+  callOptions,
+  checkPositional,
+  escapeHtml,
+} from "../common.js";
 import { readCall, type PageInfo } from "./context.js";
 import type { LayeredLookup } from "./lookup.js";
 import type { WarnOnce } from "./problems.js";
@@ -19,7 +26,11 @@ export interface FilterState {
 /** Names the template in an error, keeping its `code` (Eleventy shows the innermost message). */
 export function inTemplate(error: unknown, page: PageInfo): unknown {
   if (!isCacheBustError(error) || page.inputPath === undefined) return error;
-  return new CacheBustError(error.code, `${error.message} (in template ${page.inputPath})`, { url: error.url, file: error.file, cause: error });
+  return new CacheBustError(error.code, `${error.message} (in template ${page.inputPath})`, {
+    url: error.url,
+    file: error.file,
+    cause: error,
+  });
 }
 
 /**
@@ -27,7 +38,13 @@ export function inTemplate(error: unknown, page: PageInfo): unknown {
  * does: under `warn` the lookup runs as `error`, and a missing file is warned about once per
  * template and URL, the URL given back unchanged.
  */
-function underPolicy<T>(policy: MissingPolicy | undefined, state: FilterState, page: PageInfo, url: unknown, run: (missing: MissingPolicy | undefined) => T): T | undefined {
+function underPolicy<T>(
+  policy: MissingPolicy | undefined,
+  state: FilterState,
+  page: PageInfo,
+  url: unknown,
+  run: (missing: MissingPolicy | undefined) => T,
+): T | undefined {
   if (policy !== "warn") return run(policy);
   try {
     return run("error");
@@ -56,7 +73,9 @@ export function urlFilter(name: string, state: FilterState) {
       checkPositional(call.positional, 0, name, URL_ARGUMENTS);
       const options = callOptions(call.named, () => call.page.url, name, URL_ARGUMENTS);
       const from = typeof options.from === "string" ? options.from : call.page.url;
-      const busted = underPolicy(options.missing ?? state.missing(), state, call.page, call.url, (missing) => state.lookup().url(call.url, from, missing, options.param));
+      const busted = underPolicy(options.missing ?? state.missing(), state, call.page, call.url, (missing) =>
+        state.lookup().url(call.url, from, missing, options.param),
+      );
       return call.output(busted ?? (call.url as string));
     } catch (error) {
       throw inTemplate(error, call.page);
@@ -73,7 +92,11 @@ export function integrityFilter(state: FilterState) {
       const options = callOptions(call.named, () => call.page.url, "integrity", INTEGRITY_ARGUMENTS);
       const from = typeof options.from === "string" ? options.from : call.page.url;
       const algorithm = algorithmOf(call.positional[0], call.named, "integrity");
-      return call.output(underPolicy(options.missing ?? state.missing(), state, call.page, call.url, (missing) => state.lookup().integrity(call.url, algorithm, from, missing)));
+      return call.output(
+        underPolicy(options.missing ?? state.missing(), state, call.page, call.url, (missing) =>
+          state.lookup().integrity(call.url, algorithm, from, missing),
+        ),
+      );
     } catch (error) {
       throw inTemplate(error, call.page);
     }

@@ -48,7 +48,8 @@ export function plainImageSources(options: () => Pick<ResolvedOptions, "mode" | 
     tree.match({ tag: "img" }, (node) => {
       const src = node.attrs?.src;
       // The images eleventy-img leaves alone keep their busted URL.
-      if (node.attrs && typeof src === "string" && !("eleventy:ignore" in node.attrs) && !src.startsWith("data:")) node.attrs.src = plainUrl(src, busting);
+      if (node.attrs && typeof src === "string" && !("eleventy:ignore" in node.attrs) && !src.startsWith("data:"))
+        node.attrs.src = plainUrl(src, busting);
       return node;
     });
     return tree;

@@ -1,6 +1,13 @@
 import {
-  baseDirectory, isRootRelative, resolveUrlPath, splitUrl, unfingerprintName,
-  type BustedFile, type CacheBuster, type CallOptions, type MissingPolicy,
+  baseDirectory,
+  isRootRelative,
+  resolveUrlPath,
+  splitUrl,
+  unfingerprintName,
+  type BustedFile,
+  type CacheBuster,
+  type CallOptions,
+  type MissingPolicy,
 } from "../../src/index.js";
 
 /** Busts URLs through several busters searched in order (published sources, then the output directory). */
@@ -8,7 +15,12 @@ export interface LayeredLookup {
   /** The busted URL; a URL found in no layer is handled by the last layer's `missing` policy. */
   url(url: unknown, from: string | undefined, missing: MissingPolicy | undefined, param?: string): string;
   /** The SRI value of the file the URL names, searched the same way. */
-  integrity(url: unknown, algorithm: string | undefined, from: string | undefined, missing: MissingPolicy | undefined): string | undefined;
+  integrity(
+    url: unknown,
+    algorithm: string | undefined,
+    from: string | undefined,
+    missing: MissingPolicy | undefined,
+  ): string | undefined;
   /**
    * The busted URL of a root-relative URL already busted in this build, if the busters check
    * files once per build (`validate: "once"`): the common filter call, answered from a map.
@@ -90,7 +102,11 @@ export function layeredLookup(layers: readonly Layer[], pathPrefix: string, refu
   const memo = busters.every((b) => b.options.validate === "once") ? new Map<string, string>() : undefined;
 
   /** The buster and spelling under which the URL names a published file, if any. */
-  function find(url: string, from: string | undefined, param?: string): { buster: CacheBuster; spelling: Spelling; busted: string } | undefined {
+  function find(
+    url: string,
+    from: string | undefined,
+    param?: string,
+  ): { buster: CacheBuster; spelling: Spelling; busted: string } | undefined {
     const quiet: CallOptions = param === undefined ? { from, missing: "ignore" } : { from, missing: "ignore", param };
     for (const spelling of spellings(url, pathPrefix)) {
       const urlPath = urlPathOf(spelling.lookup, from);
@@ -126,7 +142,10 @@ export function layeredLookup(layers: readonly Layer[], pathPrefix: string, refu
           return found.busted;
         }
       }
-      return unpublished(url, from, missing) ?? last.url(url as string, param === undefined ? { from, missing } : { from, missing, param });
+      return (
+        unpublished(url, from, missing) ??
+        last.url(url as string, param === undefined ? { from, missing } : { from, missing, param })
+      );
     },
     known: (url) => memo?.get(url),
     refresh() {

@@ -1,4 +1,10 @@
-import { CacheBustError, isCacheBuster, type CacheBuster, type CacheBustOptions, type MissingPolicy } from "../../src/index.js";
+import {
+  CacheBustError,
+  isCacheBuster,
+  type CacheBuster,
+  type CacheBustOptions,
+  type MissingPolicy,
+} from "../../src/index.js";
 
 /** Options of the Eleventy plugin: the core's, plus the plugin's own. */
 export interface EleventyPluginOptions extends CacheBustOptions {
@@ -49,18 +55,31 @@ function bad(message: string): CacheBustError {
  */
 export function readSettings(input: EleventyPluginOptions | CacheBuster | undefined): PluginSettings {
   if (isCacheBuster(input)) {
-    return { shared: input, core: {}, explicitRoots: true, missing: undefined, filterName: "cache_bust", auto: false, manifestFile: undefined, js: undefined };
+    return {
+      shared: input,
+      core: {},
+      explicitRoots: true,
+      missing: undefined,
+      filterName: "cache_bust",
+      auto: false,
+      manifestFile: undefined,
+      js: undefined,
+    };
   }
   if (input !== undefined && (input === null || typeof input !== "object" || Array.isArray(input))) {
     throw bad(`expected options or a CacheBuster, got ${String(input)}`);
   }
   const { filterName = "cache_bust", auto = false, manifestFile, js, ...core } = input ?? {};
   if (typeof filterName !== "string" || !/^[A-Za-z_][\w-]*$/.test(filterName) || filterName === "integrity") {
-    throw bad(`option "filterName" must be a name such as "cache_bust" (letters, digits, _ or -, not "integrity"), got ${JSON.stringify(filterName)}`);
+    throw bad(
+      `option "filterName" must be a name such as "cache_bust" (letters, digits, _ or -, not "integrity"), got ${JSON.stringify(filterName)}`,
+    );
   }
   if (typeof auto !== "boolean") throw bad(`option "auto" must be true or false, got ${JSON.stringify(auto)}`);
   if (manifestFile !== undefined && !isOutputPath(manifestFile)) {
-    throw bad(`option "manifestFile" must be a relative file path inside the output directory, such as "cache-id.json", got ${JSON.stringify(manifestFile)}`);
+    throw bad(
+      `option "manifestFile" must be a relative file path inside the output directory, such as "cache-id.json", got ${JSON.stringify(manifestFile)}`,
+    );
   }
   return {
     shared: undefined,

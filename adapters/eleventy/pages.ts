@@ -27,7 +27,12 @@ export function pageUrlSet(urls: readonly string[]): Set<string> {
  * Whether a URL in HTML output names one of the build's pages (so `auto` leaves it alone).
  * A URL that cannot be resolved counts as a page: it is left alone too.
  */
-export function isPageUrl(url: string, from: string | undefined, pages: ReadonlySet<string>, pathPrefix: string): boolean {
+export function isPageUrl(
+  url: string,
+  from: string | undefined,
+  pages: ReadonlySet<string>,
+  pathPrefix: string,
+): boolean {
   if (pages.size === 0) return false;
   const parts = splitUrl(url);
   if (!parts) return false;

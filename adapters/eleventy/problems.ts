@@ -1,9 +1,13 @@
 import { CacheBustError, type CacheBustErrorCode, type MissingPolicy } from "../../src/index.js";
 import type { CssReferenceProblem } from "../../src/css/index.js";
 
-/** Makes a plugin error; `code` may be one the core's type does not list yet (`OUTSIDE_OUTPUT`, `FILE_CHANGED`). */
-export function pluginError(code: string, message: string, details: { url?: unknown; file?: string; cause?: unknown } = {}): CacheBustError {
-  return new CacheBustError(code as CacheBustErrorCode, `cache-id/eleventy: ${message}`, details);
+/** Makes a plugin error, its message prefixed with the plugin's name. */
+export function pluginError(
+  code: CacheBustErrorCode,
+  message: string,
+  details: { url?: unknown; file?: string; cause?: unknown } = {},
+): CacheBustError {
+  return new CacheBustError(code, `cache-id/eleventy: ${message}`, details);
 }
 
 /**

@@ -98,7 +98,11 @@ function targetMapping(key: string, target: string, layout: ProjectLayout): Root
     const { base, rest, recursive, lastOnly } = globParts(key);
     if (!lastOnly || recursive) return undefined;
     const match = matching(rest);
-    return { prefix: urlPrefix(target), dir: resolve(layout.cwd, base), publishes: (r) => !r.includes("/") && match(r) };
+    return {
+      prefix: urlPrefix(target),
+      dir: resolve(layout.cwd, base),
+      publishes: (r) => !r.includes("/") && match(r),
+    };
   }
   const source = resolve(layout.cwd, key);
   if (layout.isDirectory(source)) return { prefix: urlPrefix(target), dir: source, publishes: everything };
@@ -107,7 +111,8 @@ function targetMapping(key: string, target: string, layout: ProjectLayout): Root
   const targetName = basename(trimmed);
   if (targetName === name) return { prefix: urlPrefix(dirname(trimmed)), dir: dirname(source), publishes: only(name) };
   // A file copied into a target folder keeps its name; a renamed file is found in the output directory.
-  if (target.endsWith("/") || !targetName.includes(".")) return { prefix: urlPrefix(target), dir: dirname(source), publishes: only(name) };
+  if (target.endsWith("/") || !targetName.includes("."))
+    return { prefix: urlPrefix(target), dir: dirname(source), publishes: only(name) };
   return undefined;
 }
 
@@ -120,7 +125,8 @@ export function publishedMappings(layout: ProjectLayout): RootMapping[] {
   const out: RootMapping[] = [];
   for (const [key, entry] of Object.entries(layout.passthroughCopies)) {
     if (!entry) continue;
-    const mapping = entry.outputPath === true ? keptMapping(key, layout) : targetMapping(key, String(entry.outputPath), layout);
+    const mapping =
+      entry.outputPath === true ? keptMapping(key, layout) : targetMapping(key, String(entry.outputPath), layout);
     if (mapping) out.push(mapping);
   }
   return out;

@@ -33,10 +33,18 @@ function check(entry: BustedFile, target: VerifyTarget): CacheBustError | undefi
   let bytes = readIfFile(file);
   if (bytes === undefined && target.servedFromSource) bytes = entry.content ?? readIfFile(entry.file);
   if (bytes === undefined) {
-    return pluginError("MISSING_FILE", `the build handed out ${entry.busted}, but the output directory has no file ${file}`, { url: entry.busted, file });
+    return pluginError(
+      "MISSING_FILE",
+      `the build handed out ${entry.busted}, but the output directory has no file ${file}`,
+      { url: entry.busted, file },
+    );
   }
   if (digest(bytes, target.options) === entry.hash) return undefined;
-  return pluginError("FILE_CHANGED", `the build handed out ${entry.busted}, but ${file} holds other bytes (changed during the build?)`, { url: entry.busted, file });
+  return pluginError(
+    "FILE_CHANGED",
+    `the build handed out ${entry.busted}, but ${file} holds other bytes (changed during the build?)`,
+    { url: entry.busted, file },
+  );
 }
 
 /**

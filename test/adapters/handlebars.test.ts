@@ -85,13 +85,18 @@ describe("registerHandlebars", () => {
 
   it("resolves against the root context's page.url inside an #each block", () => {
     const { render } = setup();
-    const out = render(`{{#each pics}}<img src="{{cache_bust this}}">{{/each}}`, { page: { url: "/img/" }, pics: ["car.jpg"] });
+    const out = render(`{{#each pics}}<img src="{{cache_bust this}}">{{/each}}`, {
+      page: { url: "/img/" },
+      pics: ["car.jpg"],
+    });
     expect(attribute(out, "img", "src")).toBe(`car.jpg?v=${sha(CAR)}`);
   });
 
   it("resolves a relative URL against a from hash argument over page.url", () => {
     const { render } = setup();
-    expect(render(`{{cache_bust "../img/car.jpg" from="/css/site.css"}}`, { page: { url: "/a/b/c/" } })).toBe(`../img/car.jpg?v=${sha(CAR)}`);
+    expect(render(`{{cache_bust "../img/car.jpg" from="/css/site.css"}}`, { page: { url: "/a/b/c/" } })).toBe(
+      `../img/car.jpg?v=${sha(CAR)}`,
+    );
   });
 
   it("resolves a relative URL against / when the context has no page", () => {
@@ -99,7 +104,10 @@ describe("registerHandlebars", () => {
     expect(render(`{{cache_bust "img/car.jpg"}}`)).toBe(`img/car.jpg?v=${sha(CAR)}`);
   });
 
-  for (const [stash, open, close] of [["{{ }}", "{{", "}}"], ["{{{ }}}", "{{{", "}}}"]] as const) {
+  for (const [stash, open, close] of [
+    ["{{ }}", "{{", "}}"],
+    ["{{{ }}}", "{{{", "}}}"],
+  ] as const) {
     it(`puts a URL with an existing query into an attribute so a browser reads the busted URL (${stash})`, () => {
       const { render } = setup();
       const html = render(`<link rel="stylesheet" href="${open}cache_bust "/css/site.css?x=1&y=2"${close}">`);
@@ -110,10 +118,18 @@ describe("registerHandlebars", () => {
       const { render, root } = setup();
       write(root, `odd"<name>'.css`, CSS);
       const oracle = createCacheBuster({ root });
-      const urls = [`/odd"<name>'.css`, ...HOSTILE_QUERIES.map((q) => `/css/site.css?${q}`), `https://example.com/"><script>x</script>`];
+      const urls = [
+        `/odd"<name>'.css`,
+        ...HOSTILE_QUERIES.map((q) => `/css/site.css?${q}`),
+        `https://example.com/"><script>x</script>`,
+      ];
       for (const url of urls) {
-        const html = render(`<a href="${open}cache_bust url${close}" title='${open}cache_bust url${close}'>t</a>`, { url });
-        expect(elements(html), html).toEqual([{ tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] }]);
+        const html = render(`<a href="${open}cache_bust url${close}" title='${open}cache_bust url${close}'>t</a>`, {
+          url,
+        });
+        expect(elements(html), html).toEqual([
+          { tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] },
+        ]);
       }
     });
 
@@ -123,8 +139,12 @@ describe("registerHandlebars", () => {
       fc.assert(
         fc.property(fc.string({ unit: fc.constantFrom(..."ab=&;#\"'<>/ ?x`".split("")), maxLength: 24 }), (query) => {
           const url = `/css/site.css?${query}`;
-          const html = render(`<a href="${open}cache_bust url${close}" title='${open}cache_bust url${close}'>t</a>`, { url });
-          expect(elements(html)).toEqual([{ tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] }]);
+          const html = render(`<a href="${open}cache_bust url${close}" title='${open}cache_bust url${close}'>t</a>`, {
+            url,
+          });
+          expect(elements(html)).toEqual([
+            { tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] },
+          ]);
         }),
         { numRuns: 150 },
       );
@@ -149,7 +169,7 @@ describe("registerHandlebars", () => {
     expect(isCacheBustError(error) && error.code).toBe("MISSING_FILE");
   });
 
-  it("leaves a missing URL as written when the call says missing=\"ignore\"", () => {
+  it('leaves a missing URL as written when the call says missing="ignore"', () => {
     const { render } = setup();
     expect(render(`{{cache_bust "/img/gone.jpg" missing="ignore"}}`)).toBe("/img/gone.jpg");
   });

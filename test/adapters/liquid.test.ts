@@ -18,7 +18,8 @@ function setup(liquidOptions: LiquidOptions = {}, options: Parameters<typeof reg
 
 const renders = {
   // async only so that a synchronous throw arrives as a rejection, like the other render's.
-  parseAndRenderSync: async (liquid: Liquid, src: string, ctx: object = {}) => liquid.parseAndRenderSync(src, ctx) as string,
+  parseAndRenderSync: async (liquid: Liquid, src: string, ctx: object = {}) =>
+    liquid.parseAndRenderSync(src, ctx) as string,
   parseAndRender: (liquid: Liquid, src: string, ctx: object = {}) => liquid.parseAndRender(src, ctx) as Promise<string>,
 };
 
@@ -37,7 +38,9 @@ describe("registerLiquid", () => {
 
       it("resolves a relative URL against page.url of the context and keeps it relative", async () => {
         const { liquid } = setup();
-        expect(await render(liquid, `{{ "car.jpg" | cache_bust }}`, { page: { url: "/img/" } })).toBe(`car.jpg?v=${sha(CAR)}`);
+        expect(await render(liquid, `{{ "car.jpg" | cache_bust }}`, { page: { url: "/img/" } })).toBe(
+          `car.jpg?v=${sha(CAR)}`,
+        );
       });
 
       it("gives the integrity value a browser checks", async () => {
@@ -85,23 +88,31 @@ describe("registerLiquid", () => {
   it("registers the URL filter under filterName instead of cache_bust", () => {
     const { liquid } = setup({ strictFilters: true }, { filterName: "bust" });
     expect(liquid.parseAndRenderSync(`{{ "/img/car.jpg" | bust }}`)).toBe(`/img/car.jpg?v=${sha(CAR)}`);
-    expect(() => liquid.parseAndRenderSync(`{{ "/img/car.jpg" | cache_bust }}`)).toThrow(/undefined filter: cache_bust/);
+    expect(() => liquid.parseAndRenderSync(`{{ "/img/car.jpg" | cache_bust }}`)).toThrow(
+      /undefined filter: cache_bust/,
+    );
   });
 
   it("takes the integrity algorithm positionally or as a named argument", () => {
     const { liquid } = setup();
     expect(liquid.parseAndRenderSync(`{{ "/css/site.css" | integrity: "sha512" }}`)).toBe(sri(CSS, "sha512"));
-    expect(liquid.parseAndRenderSync(`{{ "/css/site.css" | integrity: algorithm: "sha256" }}`)).toBe(sri(CSS, "sha256"));
+    expect(liquid.parseAndRenderSync(`{{ "/css/site.css" | integrity: algorithm: "sha256" }}`)).toBe(
+      sri(CSS, "sha256"),
+    );
   });
 
   it("overrides the query parameter for one call with a param named argument", () => {
     const { liquid } = setup();
-    expect(liquid.parseAndRenderSync(`{{ "/img/car.jpg" | cache_bust: param: "h" }}`)).toBe(`/img/car.jpg?h=${sha(CAR)}`);
+    expect(liquid.parseAndRenderSync(`{{ "/img/car.jpg" | cache_bust: param: "h" }}`)).toBe(
+      `/img/car.jpg?h=${sha(CAR)}`,
+    );
   });
 
   it("resolves a relative URL against a from named argument over page.url", () => {
     const { liquid } = setup();
-    const out = liquid.parseAndRenderSync(`{{ "../img/car.jpg" | cache_bust: from: "/css/site.css" }}`, { page: { url: "/a/b/c/" } });
+    const out = liquid.parseAndRenderSync(`{{ "../img/car.jpg" | cache_bust: from: "/css/site.css" }}`, {
+      page: { url: "/a/b/c/" },
+    });
     expect(out).toBe(`../img/car.jpg?v=${sha(CAR)}`);
   });
 
@@ -113,7 +124,9 @@ describe("registerLiquid", () => {
   it("resolves page.url inside an included file", async () => {
     const { liquid, root } = setup();
     write(root, "pic.liquid", `<img src="{{ src | cache_bust }}">`);
-    const out = await liquid.parseAndRender(`{% render "pic.liquid", src: "car.jpg", page: page %}`, { page: { url: "/img/" } });
+    const out = await liquid.parseAndRender(`{% render "pic.liquid", src: "car.jpg", page: page %}`, {
+      page: { url: "/img/" },
+    });
     expect(attribute(out, "img", "src")).toBe(`car.jpg?v=${sha(CAR)}`);
   });
 
@@ -122,7 +135,9 @@ describe("registerLiquid", () => {
 
     it(`puts a URL with an existing query into an attribute so a browser reads the busted URL (${label})`, () => {
       const { liquid } = setup({ outputEscape });
-      const html = liquid.parseAndRenderSync(`<link rel="stylesheet" href="{{ "/css/site.css?x=1&y=2" | cache_bust }}">`);
+      const html = liquid.parseAndRenderSync(
+        `<link rel="stylesheet" href="{{ "/css/site.css?x=1&y=2" | cache_bust }}">`,
+      );
       expect(html).toContain("&amp;");
       expect(attribute(html, "link", "href")).toBe(`/css/site.css?x=1&y=2&v=${sha(CSS)}`);
     });
@@ -131,10 +146,19 @@ describe("registerLiquid", () => {
       const { liquid, root } = setup({ outputEscape });
       write(root, `odd"<name>'.css`, CSS);
       const oracle = createCacheBuster({ root });
-      const urls = [`/odd"<name>'.css`, ...HOSTILE_QUERIES.map((q) => `/css/site.css?${q}`), `https://example.com/"><script>x</script>`];
+      const urls = [
+        `/odd"<name>'.css`,
+        ...HOSTILE_QUERIES.map((q) => `/css/site.css?${q}`),
+        `https://example.com/"><script>x</script>`,
+      ];
       for (const url of urls) {
-        const html = liquid.parseAndRenderSync(`<a href="{{ url | cache_bust }}" title='{{ url | cache_bust }}'>t</a>`, { url });
-        expect(elements(html), html).toEqual([{ tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] }]);
+        const html = liquid.parseAndRenderSync(
+          `<a href="{{ url | cache_bust }}" title='{{ url | cache_bust }}'>t</a>`,
+          { url },
+        );
+        expect(elements(html), html).toEqual([
+          { tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] },
+        ]);
       }
     });
 
@@ -144,8 +168,13 @@ describe("registerLiquid", () => {
       fc.assert(
         fc.property(fc.string({ unit: fc.constantFrom(..."ab=&;#\"'<>/ ?x".split("")), maxLength: 24 }), (query) => {
           const url = `/css/site.css?${query}`;
-          const html = liquid.parseAndRenderSync(`<a href="{{ url | cache_bust }}" title='{{ url | cache_bust }}'>t</a>`, { url });
-          expect(elements(html)).toEqual([{ tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] }]);
+          const html = liquid.parseAndRenderSync(
+            `<a href="{{ url | cache_bust }}" title='{{ url | cache_bust }}'>t</a>`,
+            { url },
+          );
+          expect(elements(html)).toEqual([
+            { tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] },
+          ]);
         }),
         { numRuns: 150 },
       );
@@ -154,7 +183,9 @@ describe("registerLiquid", () => {
 
   it("is escaped once when | escape_once follows the filter", () => {
     const { liquid } = setup({});
-    const html = liquid.parseAndRenderSync(`<a href="{{ url | cache_bust | escape_once }}">t</a>`, { url: `/css/site.css?x="1"&y` });
+    const html = liquid.parseAndRenderSync(`<a href="{{ url | cache_bust | escape_once }}">t</a>`, {
+      url: `/css/site.css?x="1"&y`,
+    });
     expect(attribute(html, "a", "href")).toBe(`/css/site.css?x="1"&y&v=${sha(CSS)}`);
   });
 
@@ -164,14 +195,16 @@ describe("registerLiquid", () => {
     expect(attribute(html, "a", "href")).toBe(`/css/site.css?x=1&v=${sha(CSS)}#top`);
   });
 
-  it("leaves a missing URL as written when the call says missing: \"ignore\"", () => {
+  it('leaves a missing URL as written when the call says missing: "ignore"', () => {
     const { liquid } = setup();
     expect(liquid.parseAndRenderSync(`{{ "/img/gone.jpg" | cache_bust: missing: "ignore" }}`)).toBe("/img/gone.jpg");
   });
 
   it("rejects an unknown named argument, naming it", () => {
     const { liquid } = setup();
-    expect(() => liquid.parseAndRenderSync(`{{ "/img/car.jpg" | cache_bust: parm: "h" }}`)).toThrow(/cache_bust has no argument "parm"/);
+    expect(() => liquid.parseAndRenderSync(`{{ "/img/car.jpg" | cache_bust: parm: "h" }}`)).toThrow(
+      /cache_bust has no argument "parm"/,
+    );
   });
 
   it("rejects something that is not a Liquid engine with a BAD_ARGUMENT error", () => {

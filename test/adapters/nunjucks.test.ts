@@ -89,7 +89,9 @@ describe("registerNunjucks", () => {
 
   it("resolves a relative URL against a from keyword argument over page.url", () => {
     const { env } = setup();
-    const out = env.renderString(`{{ "../img/car.jpg" | cache_bust(from="/css/site.css") }}`, { page: { url: "/elsewhere/deep/" } });
+    const out = env.renderString(`{{ "../img/car.jpg" | cache_bust(from="/css/site.css") }}`, {
+      page: { url: "/elsewhere/deep/" },
+    });
     expect(out).toBe(`../img/car.jpg?v=${sha(CAR)}`);
   });
 
@@ -116,10 +118,16 @@ describe("registerNunjucks", () => {
       const { env, root } = setup({ autoescape });
       write(root, `odd"<name>'.css`, CSS);
       const oracle = createCacheBuster({ root });
-      const urls = [`/odd"<name>'.css`, ...HOSTILE_QUERIES.map((q) => `/css/site.css?${q}`), `https://example.com/"><script>x</script>`];
+      const urls = [
+        `/odd"<name>'.css`,
+        ...HOSTILE_QUERIES.map((q) => `/css/site.css?${q}`),
+        `https://example.com/"><script>x</script>`,
+      ];
       for (const url of urls) {
         const html = env.renderString(`<a href="{{ url | cache_bust }}" title='{{ url | cache_bust }}'>t</a>`, { url });
-        expect(elements(html), html).toEqual([{ tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] }]);
+        expect(elements(html), html).toEqual([
+          { tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] },
+        ]);
       }
     });
 
@@ -129,8 +137,12 @@ describe("registerNunjucks", () => {
       fc.assert(
         fc.property(fc.string({ unit: fc.constantFrom(..."ab=&;#\"'<>/ ?x".split("")), maxLength: 24 }), (query) => {
           const url = `/css/site.css?${query}`;
-          const html = env.renderString(`<a href="{{ url | cache_bust }}" title='{{ url | cache_bust }}'>t</a>`, { url });
-          expect(elements(html)).toEqual([{ tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] }]);
+          const html = env.renderString(`<a href="{{ url | cache_bust }}" title='{{ url | cache_bust }}'>t</a>`, {
+            url,
+          });
+          expect(elements(html)).toEqual([
+            { tag: "a", attrs: { href: oracle.url(url), title: oracle.url(url) }, names: ["href", "title"] },
+          ]);
         }),
         { numRuns: 150 },
       );
@@ -194,12 +206,16 @@ describe("registerNunjucks", () => {
 
   it("rejects an unknown keyword argument, naming it", () => {
     const { env } = setup();
-    expect(() => env.renderString(`{{ "/img/car.jpg" | cache_bust(parm="h") }}`, {})).toThrow(/cache_bust has no argument "parm"/);
+    expect(() => env.renderString(`{{ "/img/car.jpg" | cache_bust(parm="h") }}`, {})).toThrow(
+      /cache_bust has no argument "parm"/,
+    );
   });
 
   it("rejects a positional argument the URL filter does not take", () => {
     const { env } = setup();
-    expect(() => env.renderString(`{{ "/img/car.jpg" | cache_bust("h") }}`, {})).toThrow(/cache_bust takes no positional argument/);
+    expect(() => env.renderString(`{{ "/img/car.jpg" | cache_bust("h") }}`, {})).toThrow(
+      /cache_bust takes no positional argument/,
+    );
   });
 
   it("rejects something that is not a Nunjucks environment with a BAD_ARGUMENT error", () => {

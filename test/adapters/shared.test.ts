@@ -21,7 +21,11 @@ describe("one CacheBuster shared by the three adapters", () => {
     const env = new nunjucks.Environment();
     const hb = Handlebars.create();
     const liquid = new Liquid();
-    expect([registerNunjucks(env, buster), registerHandlebars(hb, buster), registerLiquid(liquid, buster)]).toEqual([buster, buster, buster]);
+    expect([registerNunjucks(env, buster), registerHandlebars(hb, buster), registerLiquid(liquid, buster)]).toEqual([
+      buster,
+      buster,
+      buster,
+    ]);
     const urls = [
       env.renderString(`{{ "/img/car.jpg" | cache_bust }}`, {}),
       hb.compile(`{{cache_bust "/img/car.jpg"}}`)({}),
@@ -59,7 +63,11 @@ describe("the built adapters", () => {
       }));`;
     const run = node(["--input-type=module", "-e", script], { ROOT: root });
     expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual({ same: true, urls: Array(3).fill(`/img/car.jpg?v=${sha(CAR)}`), hashed: 1 });
+    expect(JSON.parse(run.stdout)).toEqual({
+      same: true,
+      urls: Array(3).fill(`/img/car.jpg?v=${sha(CAR)}`),
+      hashed: 1,
+    });
   });
 
   it("load no engine when required", () => {
@@ -79,7 +87,9 @@ describe("the built adapters", () => {
       const visit = (file: string) => {
         if (seen.has(file)) return;
         seen.add(file);
-        for (const [, fromSpec, dynamicSpec] of fs.readFileSync(file, "utf8").matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)) {
+        for (const [, fromSpec, dynamicSpec] of fs
+          .readFileSync(file, "utf8")
+          .matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)) {
           const spec = fromSpec ?? dynamicSpec;
           if (spec!.startsWith("./")) visit(join(file, "..", spec!));
           else expect(ENGINES, `${file} imports ${spec}`).not.toContain(spec!.split("/")[0]);

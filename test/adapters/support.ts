@@ -68,6 +68,11 @@ export const HOSTILE_QUERIES = [
 
 /** Runs a Node script from the repository root; `cache-id` resolves to the built package. */
 export function node(args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } });
+  const run = spawnSync(process.execPath, args, {
+    cwd: REPO,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { ...run, stdout: run.stdout.trim() };
 }

@@ -22,7 +22,9 @@ describe("auto: true", () => {
   test("busts a link's href and an image's src", async () => {
     const dir = project(`<link rel="stylesheet" href="/css/site.css"><img src="/img/logo.png">`);
     await build(dir, auto);
-    expect(page(dir, "index.html")).toBe(`<link rel="stylesheet" href="/css/site.css?${v(CSS)}"><img src="/img/logo.png?${v(PNG)}">`);
+    expect(page(dir, "index.html")).toBe(
+      `<link rel="stylesheet" href="/css/site.css?${v(CSS)}"><img src="/img/logo.png?${v(PNG)}">`,
+    );
   });
 
   test("busts each candidate of a srcset", async () => {
@@ -45,7 +47,10 @@ describe("auto: true", () => {
       await build(dir, auto);
       // A second build, when /about/index.html exists in the output directory too.
       await build(dir, auto);
-      expect([page(dir, "index.html"), warn.mock.calls.filter((c) => String(c[0]).includes("cache-id"))]).toEqual([html, []]);
+      expect([page(dir, "index.html"), warn.mock.calls.filter((c) => String(c[0]).includes("cache-id"))]).toEqual([
+        html,
+        [],
+      ]);
     } finally {
       warn.mockRestore();
     }
@@ -73,10 +78,14 @@ describe("auto: true", () => {
   test("busts before HtmlBasePlugin adds the pathPrefix", async () => {
     const dir = project(`<img src="/img/logo.png">`);
     const { HtmlBasePlugin } = await import("@11ty/eleventy");
-    await build(dir, (c) => {
-      c.addPlugin(HtmlBasePlugin);
-      auto(c);
-    }, { pathPrefix: "/docs/" });
+    await build(
+      dir,
+      (c) => {
+        c.addPlugin(HtmlBasePlugin);
+        auto(c);
+      },
+      { pathPrefix: "/docs/" },
+    );
     expect(page(dir, "index.html")).toBe(`<img src="/docs/img/logo.png?${v(PNG)}">`);
   });
 
@@ -111,6 +120,8 @@ describe("auto: true, with the CLI's HTML rules", () => {
     const html = `<img data-src="/img/logo.png" data-srcset="/img/logo.png 2x"><link rel="preload" as="fetch" href="/img/logo.png">`;
     const dir = project(html);
     await build(dir, auto);
-    expect(page(dir, "index.html")).toBe(`<img data-src="/img/logo.png?${v(PNG)}" data-srcset="/img/logo.png?${v(PNG)} 2x"><link rel="preload" as="fetch" href="/img/logo.png">`);
+    expect(page(dir, "index.html")).toBe(
+      `<img data-src="/img/logo.png?${v(PNG)}" data-srcset="/img/logo.png?${v(PNG)} 2x"><link rel="preload" as="fetch" href="/img/logo.png">`,
+    );
   });
 });

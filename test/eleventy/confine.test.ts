@@ -49,7 +49,10 @@ describe("the Eleventy plugin writes only inside the output directory", () => {
         c.addPlugin(cacheBust, { manifestFile: "linkdir/m.json" });
       }),
     );
-    expect([cacheBustCause(error)?.code, fs.existsSync(join(dir, "elsewhere/m.json"))]).toEqual(["OUTSIDE_OUTPUT", false]);
+    expect([cacheBustCause(error)?.code, fs.existsSync(join(dir, "elsewhere/m.json"))]).toEqual([
+      "OUTSIDE_OUTPUT",
+      false,
+    ]);
   });
 
   test("an absolute manifestFile is refused with BAD_ARGUMENT", () => {

@@ -34,7 +34,11 @@ async function inside(dir: string, work: () => Promise<void>): Promise<void> {
  * Builds the site in `dir` with Eleventy's programmatic API, from inside `dir` (as `npx
  * @11ty/eleventy` would run there: passthrough paths are relative to the project).
  */
-export async function build(dir: string, config: (eleventyConfig: any) => void, options: BuildOptions = {}): Promise<void> {
+export async function build(
+  dir: string,
+  config: (eleventyConfig: any) => void,
+  options: BuildOptions = {},
+): Promise<void> {
   await inside(dir, async () => {
     const elev = new Eleventy(options.input ?? "src", options.output ?? "_site", {
       quietMode: true,
@@ -82,7 +86,11 @@ export function cacheBustCause(error: unknown): any {
 }
 
 /** One Eleventy instance of the site in `dir`, built as often as a test likes (like --watch does). */
-export function eleventy(dir: string, config: (eleventyConfig: any) => void, options: BuildOptions = {}): { write(): Promise<void> } {
+export function eleventy(
+  dir: string,
+  config: (eleventyConfig: any) => void,
+  options: BuildOptions = {},
+): { write(): Promise<void> } {
   const previous = process.cwd();
   process.chdir(dir);
   let elev: InstanceType<typeof Eleventy>;

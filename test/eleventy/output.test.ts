@@ -21,7 +21,7 @@ const copies = (c: any) => {
 
 const bytes = (dir: string, path: string) => fs.readFileSync(join(dir, "_site", path), "utf8");
 
-describe("mode: \"path\" in Eleventy", () => {
+describe('mode: "path" in Eleventy', () => {
   test("a page names the fingerprinted file and the build writes it with the same bytes", async () => {
     const dir = project({ "src/index.njk": `{{ '/js/app.js' | cache_bust }}` });
     await build(dir, (c) => {
@@ -66,7 +66,10 @@ describe("stylesheets in Eleventy", () => {
       c.addPlugin(cacheBust);
     });
     const served = bytes(dir, "css/site.css");
-    expect([served, page(dir, "index.html")]).toEqual([`h1 { background: url("../img/logo.png?v=${sha(PNG)}") }\n`, `/css/site.css?v=${sha(served)}`]);
+    expect([served, page(dir, "index.html")]).toEqual([
+      `h1 { background: url("../img/logo.png?v=${sha(PNG)}") }\n`,
+      `/css/site.css?v=${sha(served)}`,
+    ]);
   });
 
   test("changing an image that a stylesheet uses gives the stylesheet a new URL in the next build", async () => {
@@ -80,15 +83,24 @@ describe("stylesheets in Eleventy", () => {
     fs.writeFileSync(join(dir, "src/img/logo.png"), PNG2);
     await elev.write();
     const served = bytes(dir, "css/site.css");
-    expect([page(dir, "index.html") !== first, served.includes(sha(PNG2)), page(dir, "index.html")]).toEqual([true, true, `/css/site.css?v=${sha(served)}`]);
+    expect([page(dir, "index.html") !== first, served.includes(sha(PNG2)), page(dir, "index.html")]).toEqual([
+      true,
+      true,
+      `/css/site.css?v=${sha(served)}`,
+    ]);
   });
 
   test("a stylesheet referencing a missing image fails the build naming the stylesheet's line", async () => {
-    const dir = project({ "src/css/site.css": `a {}\nh1 { background: url(../img/nope.png) }\n`, "src/index.njk": `{{ '/css/site.css' | cache_bust }}` });
-    const error = await rejection(build(dir, (c) => {
-      copies(c);
-      c.addPlugin(cacheBust);
-    }));
+    const dir = project({
+      "src/css/site.css": `a {}\nh1 { background: url(../img/nope.png) }\n`,
+      "src/index.njk": `{{ '/css/site.css' | cache_bust }}`,
+    });
+    const error = await rejection(
+      build(dir, (c) => {
+        copies(c);
+        c.addPlugin(cacheBust);
+      }),
+    );
     expect([cacheBustCause(error)?.code, /site\.css:2:\d+/.test(messages(error))]).toEqual(["MISSING_FILE", true]);
   });
 
@@ -106,7 +118,10 @@ describe("stylesheets in Eleventy", () => {
         c.addPlugin(cacheBust);
       }),
     );
-    expect([cacheBustCause(error)?.code, cacheBustCause(error)?.file]).toEqual(["MISSING_FILE", join(dir, "src/img/nope.png")]);
+    expect([cacheBustCause(error)?.code, cacheBustCause(error)?.file]).toEqual([
+      "MISSING_FILE",
+      join(dir, "src/img/nope.png"),
+    ]);
   });
 
   test("transformers: [] leaves stylesheets as they are", async () => {

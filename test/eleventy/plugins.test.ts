@@ -7,7 +7,9 @@ import cacheBust, { bundleTransform } from "../../adapters/eleventy.js";
 import { build, cacheBustCause, messages, page, rejection, sha, site } from "./fixtures.js";
 
 // The starter's other plugins, in real builds: eleventy-img's HTML transform and the bundle plugin.
-const PNG = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#c33" } }).png().toBuffer();
+const PNG = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#c33" } })
+  .png()
+  .toBuffer();
 
 /** The `src` of every `<img>` in a page, and whether each names a file of the built site. */
 function images(dir: string, html: string): Array<{ src: string; exists: boolean }> {
@@ -24,7 +26,12 @@ describe("eleventy-img's HTML transform with the plugin", () => {
       await build(dir, (c) => {
         c.addPassthroughCopy("src/img");
         // eleventy-img remembers the directories it made by relative path, across builds of one process.
-        c.addPlugin(eleventyImageTransformPlugin, { formats: ["png"], widths: ["auto"], outputDir: join(dir, "_site/img"), urlPath: "/img/" });
+        c.addPlugin(eleventyImageTransformPlugin, {
+          formats: ["png"],
+          widths: ["auto"],
+          outputDir: join(dir, "_site/img"),
+          urlPath: "/img/",
+        });
         c.addPlugin(cacheBust, options);
       });
       const found = images(dir, page(dir, "post/index.html"));
@@ -33,7 +40,10 @@ describe("eleventy-img's HTML transform with the plugin", () => {
   }
 
   test("an image eleventy-img ignores keeps its busted URL", async () => {
-    const dir = site({ "src/img/logo.png": PNG, "src/index.njk": `<img src="{{ '/img/logo.png' | cache_bust }}" eleventy:ignore>` });
+    const dir = site({
+      "src/img/logo.png": PNG,
+      "src/index.njk": `<img src="{{ '/img/logo.png' | cache_bust }}" eleventy:ignore>`,
+    });
     await build(dir, (c) => {
       c.addPassthroughCopy("src/img");
       c.addPlugin(eleventyImageTransformPlugin, { formats: ["png"] });
@@ -70,13 +80,18 @@ describe("the bundle plugin with bundleTransform", () => {
   });
 
   test("a missing file in a bundle fails the build naming the page", async () => {
-    const dir = site({ "src/index.njk": `{% css %}h1 { background: url(/img/nope.png) }{% endcss %}<style>{% getBundle "css" %}</style>` });
+    const dir = site({
+      "src/index.njk": `{% css %}h1 { background: url(/img/nope.png) }{% endcss %}<style>{% getBundle "css" %}</style>`,
+    });
     const error = await rejection(
       build(dir, (c) => {
         c.addPlugin(cacheBust);
         bundles(c);
       }),
     );
-    expect([cacheBustCause(error)?.code, /nope\.png.*the css bundle of \.\/src\/index\.njk/.test(messages(error))]).toEqual(["MISSING_FILE", true]);
+    expect([
+      cacheBustCause(error)?.code,
+      /nope\.png.*the css bundle of \.\/src\/index\.njk/.test(messages(error)),
+    ]).toEqual(["MISSING_FILE", true]);
   });
 });

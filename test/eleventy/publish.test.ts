@@ -33,18 +33,30 @@ describe("the Eleventy plugin busts only what the built site publishes", () => {
   });
 
   test("a file in the input directory that no passthrough copy publishes is MISSING_FILE naming the template", async () => {
-    const dir = site({ "src/blog/post/possum.png": PNG, "src/blog/post/index.njk": `<img src="{{ './possum.png' | cache_bust }}">` });
+    const dir = site({
+      "src/blog/post/possum.png": PNG,
+      "src/blog/post/index.njk": `<img src="{{ './possum.png' | cache_bust }}">`,
+    });
     const error = await rejection(build(dir, (c) => c.addPlugin(cacheBust)));
-    expect([cacheBustCause(error)?.code, /possum\.png.*\(in template \.\/src\/blog\/post\/index\.njk\)/.test(messages(error))]).toEqual(["MISSING_FILE", true]);
+    expect([
+      cacheBustCause(error)?.code,
+      /possum\.png.*\(in template \.\/src\/blog\/post\/index\.njk\)/.test(messages(error)),
+    ]).toEqual(["MISSING_FILE", true]);
   });
 
   test("the same file is busted once a passthrough copy publishes it", async () => {
-    const dir = site({ "src/blog/post/possum.png": PNG, "src/blog/post/index.njk": `{{ './possum.png' | cache_bust }}` });
+    const dir = site({
+      "src/blog/post/possum.png": PNG,
+      "src/blog/post/index.njk": `{{ './possum.png' | cache_bust }}`,
+    });
     await build(dir, (c) => {
       c.addPassthroughCopy("src/blog/**/*.png");
       c.addPlugin(cacheBust);
     });
-    expect([page(dir, "blog/post/index.html"), fs.readFileSync(join(dir, "_site/blog/post/possum.png"), "utf8")]).toEqual([`./possum.png?v=${sha(PNG)}`, PNG]);
+    expect([
+      page(dir, "blog/post/index.html"),
+      fs.readFileSync(join(dir, "_site/blog/post/possum.png"), "utf8"),
+    ]).toEqual([`./possum.png?v=${sha(PNG)}`, PNG]);
   });
 
   test("a single-file passthrough copy publishes that file, not its neighbours", async () => {
@@ -79,6 +91,9 @@ describe("the Eleventy plugin busts only what the built site publishes", () => {
       c.addPassthroughCopy({ public: "/" });
       c.addPlugin(cacheBust, { mode: "path" });
     });
-    expect([page(dir, "index.html"), listing(join(dir, "_site")).filter((f) => f.startsWith(".secret."))]).toEqual(["/.secret", []]);
+    expect([page(dir, "index.html"), listing(join(dir, "_site")).filter((f) => f.startsWith(".secret."))]).toEqual([
+      "/.secret",
+      [],
+    ]);
   });
 });

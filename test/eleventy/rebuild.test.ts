@@ -10,7 +10,12 @@ const CSS2 = "body { background: #654321 }\n";
 const JS = "console.log(1)\n";
 
 const pages = (n: number) =>
-  Object.fromEntries(Array.from({ length: n }, (_, i) => [`src/p${i}.njk`, `{{ '/css/site.css' | cache_bust }} {{ '/css/site.css' | cache_bust }}`]));
+  Object.fromEntries(
+    Array.from({ length: n }, (_, i) => [
+      `src/p${i}.njk`,
+      `{{ '/css/site.css' | cache_bust }} {{ '/css/site.css' | cache_bust }}`,
+    ]),
+  );
 
 describe("building the same site again in one process", () => {
   test("a changed asset gets its new hash on the next build", async () => {
@@ -28,7 +33,11 @@ describe("building the same site again in one process", () => {
   });
 
   test("an unchanged asset keeps its hash while another one changes", async () => {
-    const dir = site({ "src/css/site.css": CSS, "src/app.js": JS, "src/index.njk": `{{ '/css/site.css' | cache_bust }} {{ '/app.js' | cache_bust }}` });
+    const dir = site({
+      "src/css/site.css": CSS,
+      "src/app.js": JS,
+      "src/index.njk": `{{ '/css/site.css' | cache_bust }} {{ '/app.js' | cache_bust }}`,
+    });
     const elev = eleventy(dir, (c) => {
       c.addPassthroughCopy("src/css");
       c.addPassthroughCopy("src/app.js");

@@ -35,7 +35,11 @@ describe("where the Eleventy plugin finds a URL's file", () => {
   });
 
   test("a passthrough mapping comes before the input directory", async () => {
-    const dir = site({ "assets/site.css": CSS, "src/css/site.css": "other\n", "src/index.njk": `{{ '/css/site.css' | cache_bust }}` });
+    const dir = site({
+      "assets/site.css": CSS,
+      "src/css/site.css": "other\n",
+      "src/index.njk": `{{ '/css/site.css' | cache_bust }}`,
+    });
     await build(dir, (c) => {
       c.addPassthroughCopy({ assets: "css" });
       c.addPlugin(cacheBust);
@@ -72,7 +76,11 @@ describe("where the Eleventy plugin finds a URL's file", () => {
   });
 
   test("given root, only that directory is searched", async () => {
-    const dir = site({ "public/site.css": CSS, "src/site.css": "other\n", "src/index.njk": `{{ '/site.css' | cache_bust }}` });
+    const dir = site({
+      "public/site.css": CSS,
+      "src/site.css": "other\n",
+      "src/index.njk": `{{ '/site.css' | cache_bust }}`,
+    });
     await build(dir, (c) => c.addPlugin(cacheBust, { root: "public" }));
     expect(page(dir, "index.html")).toBe(`/site.css?v=${sha(CSS)}`);
   });
@@ -81,7 +89,10 @@ describe("where the Eleventy plugin finds a URL's file", () => {
     const dir = site({ "public/site.css": CSS, "src/index.njk": `{{ '/site.css' | cache_bust }}` });
     const buster = createCacheBuster({ root: `${dir}/public`, param: "h" });
     await build(dir, (c) => c.addPlugin(cacheBust, buster));
-    expect([page(dir, "index.html"), Object.keys(buster.manifest())]).toEqual([`/site.css?h=${sha(CSS)}`, ["/site.css"]]);
+    expect([page(dir, "index.html"), Object.keys(buster.manifest())]).toEqual([
+      `/site.css?h=${sha(CSS)}`,
+      ["/site.css"],
+    ]);
   });
 });
 
@@ -98,13 +109,13 @@ describe("a URL whose file is missing", () => {
     expect(cacheBustCause(error)?.code).toBe("MISSING_FILE");
   });
 
-  test("is left as written with missing: \"ignore\"", async () => {
+  test('is left as written with missing: "ignore"', async () => {
     const dir = site({ "src/index.njk": `{{ '/css/nope.css' | cache_bust }}` });
     await build(dir, (c) => c.addPlugin(cacheBust, { missing: "ignore" }));
     expect(page(dir, "index.html")).toBe("/css/nope.css");
   });
 
-  test("that leaves the site is an error even with missing: \"ignore\"", async () => {
+  test('that leaves the site is an error even with missing: "ignore"', async () => {
     const dir = site({ "secret.txt": "x", "src/index.njk": `{{ '/../secret.txt' | cache_bust }}` });
     const error = await rejection(build(dir, (c) => c.addPlugin(cacheBust, { missing: "ignore" })));
     expect(cacheBustCause(error)?.code).toBe("OUTSIDE_ROOT");

@@ -27,7 +27,9 @@ describe("escaping under Eleventy", () => {
   });
 
   test("an 11ty.js template cannot be broken out of an attribute by the URL", async () => {
-    const dir = project({ "src/index.11ty.cjs": `module.exports = function () { return '<link href="' + this.cache_bust(${JSON.stringify(ATTACK)}) + '">'; };\n` });
+    const dir = project({
+      "src/index.11ty.cjs": `module.exports = function () { return '<link href="' + this.cache_bust(${JSON.stringify(ATTACK)}) + '">'; };\n`,
+    });
     await build(dir, plugin());
     expect(page(dir, "index.html")).toBe(`<link href="${ESCAPED}">`);
   });
@@ -41,10 +43,13 @@ describe("escaping under Eleventy", () => {
 
   test("a Liquid page with outputEscape set escapes the URL once", async () => {
     const dir = project({ "src/index.liquid": `<link href="{{ '${ATTACK}' | cache_bust }}">` });
-    await build(dir, withAssets((c) => {
-      c.setLiquidOptions({ outputEscape: "escape" });
-      c.addPlugin(cacheBust);
-    }));
+    await build(
+      dir,
+      withAssets((c) => {
+        c.setLiquidOptions({ outputEscape: "escape" });
+        c.addPlugin(cacheBust);
+      }),
+    );
     expect(page(dir, "index.html")).toBe(`<link href="${ESCAPED}">`);
   });
 
@@ -70,15 +75,20 @@ describe("named arguments under Eleventy", () => {
 
   test("Handlebars takes param as a hash argument", async () => {
     const dir = project({ "src/index.hbs": `{{cache_bust "/css/site.css" param="h"}}` });
-    await build(dir, withAssets((c) => {
-      c.addPlugin(handlebarsPlugin, { eleventyLibraryOverride: handlebars.create() });
-      c.addPlugin(cacheBust);
-    }));
+    await build(
+      dir,
+      withAssets((c) => {
+        c.addPlugin(handlebarsPlugin, { eleventyLibraryOverride: handlebars.create() });
+        c.addPlugin(cacheBust);
+      }),
+    );
     expect(page(dir, "index.html")).toBe(`/css/site.css?h&#x3D;${h}`);
   });
 
   test("11ty.js takes param in an options object", async () => {
-    const dir = project({ "src/index.11ty.cjs": `module.exports = function () { return this.cache_bust("/css/site.css", { param: "h" }); };\n` });
+    const dir = project({
+      "src/index.11ty.cjs": `module.exports = function () { return this.cache_bust("/css/site.css", { param: "h" }); };\n`,
+    });
     await build(dir, plugin());
     expect(page(dir, "index.html")).toBe(`/css/site.css?h=${h}`);
   });
@@ -99,19 +109,25 @@ describe("named arguments under Eleventy", () => {
 describe("custom delimiters under Eleventy", () => {
   test("Nunjucks with << >> tags busts << '/css/site.css' | cache_bust >>", async () => {
     const dir = project({ "src/index.njk": `<link href="<< '/css/site.css' | cache_bust >>">` });
-    await build(dir, withAssets((c) => {
-      c.setNunjucksEnvironmentOptions({ tags: { variableStart: "<<", variableEnd: ">>" } });
-      c.addPlugin(cacheBust);
-    }));
+    await build(
+      dir,
+      withAssets((c) => {
+        c.setNunjucksEnvironmentOptions({ tags: { variableStart: "<<", variableEnd: ">>" } });
+        c.addPlugin(cacheBust);
+      }),
+    );
     expect(page(dir, "index.html")).toBe(`<link href="/css/site.css?v=${h}">`);
   });
 
   test("Liquid with << >> output delimiters busts << '/css/site.css' | cache_bust >>", async () => {
     const dir = project({ "src/index.liquid": `<link href="<< '/css/site.css' | cache_bust >>">` });
-    await build(dir, withAssets((c) => {
-      c.setLiquidOptions({ outputDelimiterLeft: "<<", outputDelimiterRight: ">>" });
-      c.addPlugin(cacheBust);
-    }));
+    await build(
+      dir,
+      withAssets((c) => {
+        c.setLiquidOptions({ outputDelimiterLeft: "<<", outputDelimiterRight: ">>" });
+        c.addPlugin(cacheBust);
+      }),
+    );
     expect(page(dir, "index.html")).toBe(`<link href="/css/site.css?v=${h}">`);
   });
 });
@@ -119,10 +135,14 @@ describe("custom delimiters under Eleventy", () => {
 describe("pathPrefix", () => {
   test("with HtmlBasePlugin the filter alone gives one prefix", async () => {
     const dir = project({ "src/index.njk": `<link href="{{ '/css/site.css' | cache_bust }}">` });
-    await build(dir, withAssets((c) => {
-      c.addPlugin(HtmlBasePlugin);
-      c.addPlugin(cacheBust);
-    }), { pathPrefix: "/pp/" });
+    await build(
+      dir,
+      withAssets((c) => {
+        c.addPlugin(HtmlBasePlugin);
+        c.addPlugin(cacheBust);
+      }),
+      { pathPrefix: "/pp/" },
+    );
     expect(page(dir, "index.html")).toBe(`<link href="/pp/css/site.css?v=${h}">`);
   });
 
@@ -136,10 +156,15 @@ describe("pathPrefix", () => {
 describe("adding the plugin", () => {
   test("twice is a BAD_ARGUMENT error naming both calls' options", async () => {
     const dir = project({ "src/index.njk": `x` });
-    const error = await rejection(build(dir, withAssets((c) => {
-      c.addPlugin(cacheBust, { param: "a" });
-      c.addPlugin(cacheBust, { param: "b" });
-    })));
+    const error = await rejection(
+      build(
+        dir,
+        withAssets((c) => {
+          c.addPlugin(cacheBust, { param: "a" });
+          c.addPlugin(cacheBust, { param: "b" });
+        }),
+      ),
+    );
     const cause = cacheBustCause(error);
     expect([cause?.code, /"param":"a".*"param":"b"/.test(String(cause?.message))]).toEqual(["BAD_ARGUMENT", true]);
   });

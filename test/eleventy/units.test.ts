@@ -12,11 +12,14 @@ const layout = (passthroughCopies: Record<string, { outputPath: true | string }>
 
 /** The roots of each layer, and whether each layer publishes `urlPath`. */
 const roots = (l: ReturnType<typeof layout>) => sourceLayers(l).map((layer) => layer.roots);
-const publishes = (l: ReturnType<typeof layout>, urlPath: string) => sourceLayers(l).map((layer) => layerPublishes(layer, urlPath));
+const publishes = (l: ReturnType<typeof layout>, urlPath: string) =>
+  sourceLayers(l).map((layer) => layerPublishes(layer, urlPath));
 
 describe("the published source directories searched for a URL", () => {
   test("a copy inside the input directory maps its URL to its folder, and the rest of / to the output", () => {
-    expect(roots(layout({ "src/img": { outputPath: true } }, ["/p/src/img"]))).toEqual([{ "/img/": "/p/src/img", "/": "/p/_site" }]);
+    expect(roots(layout({ "src/img": { outputPath: true } }, ["/p/src/img"]))).toEqual([
+      { "/img/": "/p/src/img", "/": "/p/_site" },
+    ]);
   });
 
   test("no passthrough copy means no source directory at all: the input directory is not published", () => {
@@ -30,7 +33,9 @@ describe("the published source directories searched for a URL", () => {
   });
 
   test("a folder mapped to a target is found under the target URL", () => {
-    expect(roots(layout({ assets: { outputPath: "static/" } }, ["/p/assets"]))).toEqual([{ "/static/": "/p/assets", "/": "/p/_site" }]);
+    expect(roots(layout({ assets: { outputPath: "static/" } }, ["/p/assets"]))).toEqual([
+      { "/static/": "/p/assets", "/": "/p/_site" },
+    ]);
   });
 
   test("a folder mapped to the site root is searched at /", () => {
@@ -56,12 +61,20 @@ describe("the published source directories searched for a URL", () => {
 
   test("a glob publishes the files it matches and no dotfile", () => {
     const l = layout({ "src/img/*.png": { outputPath: true } });
-    expect([publishes(l, "/img/a.png"), publishes(l, "/img/a.txt"), publishes(l, "/img/.a.png")]).toEqual([[true], [false], [false]]);
+    expect([publishes(l, "/img/a.png"), publishes(l, "/img/a.txt"), publishes(l, "/img/.a.png")]).toEqual([
+      [true],
+      [false],
+      [false],
+    ]);
   });
 
   test("a published folder does not publish its dotfiles", () => {
     const l = layout({ public: { outputPath: "/" } }, ["/p/public"]);
-    expect([publishes(l, "/app.js"), publishes(l, "/.env"), publishes(l, "/.git/config")]).toEqual([[true], [false], [false]]);
+    expect([publishes(l, "/app.js"), publishes(l, "/.env"), publishes(l, "/.git/config")]).toEqual([
+      [true],
+      [false],
+      [false],
+    ]);
   });
 
   test("two mappings to the same URL prefix are searched in the order they were added", () => {

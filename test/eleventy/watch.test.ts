@@ -35,13 +35,19 @@ afterEach(() => {
 });
 
 beforeAll(() => {
-  expect(fs.existsSync(pluginEsm) && fs.existsSync(pluginCjs), "dist/ is missing: run `npx tsup --silent` first").toBe(true);
+  expect(fs.existsSync(pluginEsm) && fs.existsSync(pluginCjs), "dist/ is missing: run `npx tsup --silent` first").toBe(
+    true,
+  );
 });
 
 /** Starts Eleventy's command line in `dir`; `log()` is all it has printed so far. */
 function startEleventy(dir: string, args: string[]): { log: () => string } {
   let log = "";
-  const child = spawn(process.execPath, [eleventyBin, ...args], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [eleventyBin, ...args], {
+    cwd: dir,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
@@ -62,6 +68,19 @@ async function until(what: string, check: () => boolean, ms = 30_000, log: () =>
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${log()}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Status and text of a URL once the running build has finished: polled until a 200 (with `expected`, if given), for at most 30 s. */
+async function served(url: URL, log: () => string, expected?: string): Promise<[number, string]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await fetch(url);
+    const answer: [number, string] = [response.status, await response.text()];
+    if ((answer[0] === 200 && (expected === undefined || answer[1] === expected)) || Date.now() > deadline)
+      return answer;
+    if (log().includes("Error")) return answer;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -159,7 +178,11 @@ export const config = { dir: { input: "src", output: "_site" } };
     const busted = (/href="([^"]+)"/.exec(read(join(dir, "_site/index.html"))) as RegExpExecArray)[1] as string;
     const response = await fetch(new URL(busted, base));
     const text = await response.text();
-    expect([response.status, text, busted]).toEqual([200, `h1 { background: url(../img/logo.png?v=${sha("png\n")}) }\n`, `/css/site.css?v=${sha(text)}`]);
+    expect([response.status, text, busted]).toEqual([
+      200,
+      `h1 { background: url(../img/logo.png?v=${sha("png\n")}) }\n`,
+      `/css/site.css?v=${sha(text)}`,
+    ]);
   });
 
   test("--serve with passthrough copies served from source gives an edited stylesheet its new hash in the page and at its URL", async () => {
@@ -184,13 +207,17 @@ export const config = { dir: { input: "src", output: "_site" } };
     const edit = () => fs.writeFileSync(join(dir, "public/css/site.css"), EDITED);
     edit();
     let edited = Date.now();
-    await until("the page to name the edited stylesheet", () => {
-      if (read(html).includes(sha(rewritten))) return true;
-      if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
-      return false;
-    }, 30_000, log);
-    const response = await fetch(new URL(`/css/site.css?v=${sha(rewritten)}`, base));
-    expect([response.status, await response.text()]).toEqual([200, rewritten]);
+    await until(
+      "the page to name the edited stylesheet",
+      () => {
+        if (read(html).includes(sha(rewritten))) return true;
+        if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
+        return false;
+      },
+      30_000,
+      log,
+    );
+    expect(await served(new URL(`/css/site.css?v=${sha(rewritten)}`, base), log, rewritten)).toEqual([200, rewritten]);
   });
 
   test("--serve in path mode with passthrough copies served from source gives an edited image a new URL that serves its new bytes", async () => {
@@ -213,13 +240,19 @@ export const config = { dir: { input: "src", output: "_site" } };
     edit();
     let edited = Date.now();
     const url = `/img/logo.${sha("png, edited\n")}.png`;
-    await until("the page to name the edited image", () => {
-      if (read(html).includes(url)) return true;
-      if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
-      return false;
-    }, 30_000, log);
-    const response = await fetch(new URL(url, base));
-    expect([response.status, await response.text()]).toEqual([200, "png, edited\n"]);
+    await until(
+      "the page to name the edited image",
+      () => {
+        if (read(html).includes(url)) return true;
+        if (Date.now() - edited > 2000) (edit(), (edited = Date.now()));
+        return false;
+      },
+      30_000,
+      log,
+    );
+    // The page is written before the build's end, where the fingerprinted copy is: the dev
+    // server reloads browsers after that end, so the test waits for it too.
+    expect(await served(new URL(url, base), log)).toEqual([200, "png, edited\n"]);
   });
 
   test("--serve names the template in a missing: warn message", async () => {
