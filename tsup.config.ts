@@ -25,5 +25,19 @@ export default defineConfig({
   shims: true,
   sourcemap: false,
   // Engines are peer dependencies: never bundle them.
-  external: ["nunjucks", "handlebars", "liquidjs", "@11ty/eleventy", "postcss-value-parser", "parse5", "es-module-lexer", "@jridgewell/trace-mapping", "@jridgewell/sourcemap-codec", "send", "negotiator", "fresh", "mime-types"],
+  external: [
+    "nunjucks",
+    "handlebars",
+    "liquidjs",
+    "@11ty/eleventy",
+    "postcss-value-parser",
+    "parse5",
+    "es-module-lexer",
+    "@jridgewell/trace-mapping",
+    "@jridgewell/sourcemap-codec",
+    "send",
+    "negotiator",
+    "fresh",
+    "mime-types",
+  ],
 });

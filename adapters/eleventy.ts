@@ -222,17 +222,25 @@ export default function cacheBust(
 }
 
 /** `js: "importmap"`: each HTML page gets the import map of the modules it loads. */
-function addImportMaps(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pluginState>, pageHtml: NonNullable<JsSupport["pageHtml"]>): void {
+function addImportMaps(
+  eleventyConfig: EleventyConfigLike,
+  state: ReturnType<typeof pluginState>,
+  pageHtml: NonNullable<JsSupport["pageHtml"]>,
+): void {
   const buster = { url: (url: string) => state.lookup().url(url, undefined, state.missing()) };
-  eleventyConfig.addTransform?.("cache-id-importmap", function (this: { page?: { url?: string; inputPath?: string; outputPath?: unknown } }, content: unknown) {
-    const page = this?.page;
-    if (typeof content !== "string" || typeof page?.outputPath !== "string" || !page.outputPath.endsWith(".html")) return content;
-    try {
-      return pageHtml(content, buster, page.url ?? "/");
-    } catch (error) {
-      throw inTemplate(error, { url: page.url, inputPath: page.inputPath });
-    }
-  });
+  eleventyConfig.addTransform?.(
+    "cache-id-importmap",
+    function (this: { page?: { url?: string; inputPath?: string; outputPath?: unknown } }, content: unknown) {
+      const page = this?.page;
+      if (typeof content !== "string" || typeof page?.outputPath !== "string" || !page.outputPath.endsWith(".html"))
+        return content;
+      try {
+        return pageHtml(content, buster, page.url ?? "/");
+      } catch (error) {
+        throw inTemplate(error, { url: page.url, inputPath: page.inputPath });
+      }
+    },
+  );
 }
 
 /**

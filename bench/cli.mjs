@@ -14,7 +14,8 @@ const CLI = path.join(repoRoot, "dist", "cli.js");
 const NAIVE = path.join(repoRoot, "bench", "cli", "naive.mjs");
 // Prints the process's peak resident set size when it exits, for any script.
 const PEAK = `--import=data:text/javascript,process.on("exit",()=>process.stderr.write("\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))`;
-const LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ";
+const LOREM =
+  "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ";
 
 /** A finished site of `pages` pages, each naming 3 layout assets and 17 others, about 8 KB of HTML. */
 function generate(root, pages) {
@@ -24,7 +25,11 @@ function generate(root, pages) {
   for (let i = 0; i < pages; i++) {
     const refs = Array.from({ length: 17 }, (_, k) => {
       const url = pick(i, k);
-      return url.endsWith(".css") ? `<link rel="stylesheet" href="${url}">` : url.endsWith(".js") ? `<script src="${url}"></script>` : `<img src="${url}" alt="">`;
+      return url.endsWith(".css")
+        ? `<link rel="stylesheet" href="${url}">`
+        : url.endsWith(".js")
+          ? `<script src="${url}"></script>`
+          : `<img src="${url}" alt="">`;
     });
     const html = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Page ${i}</title>\n<link rel="stylesheet" href="${first("css")}">\n<script src="${first("js")}" defer></script></head>\n<body><header><img src="${first("svg")}" alt="logo"><nav><a href="/">Home</a> <a href="/p/${i + 1}/">Next</a></nav></header>\n<main>${refs.map((r) => `<p>${LOREM.repeat(3)}${r}</p>`).join("\n")}</main></body></html>\n`;
     const dir = path.join(root, "p", String(i));
@@ -38,7 +43,10 @@ function timed(script, args) {
   const began = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [PEAK, script, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - began) / 1e6;
-  if (r.status !== 0) throw new Error(`bench cli: ${path.basename(script)} ${args.join(" ")} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `bench cli: ${path.basename(script)} ${args.join(" ")} exited ${r.status}: ${r.stderr.slice(-2000)}`,
+    );
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
   return { ms, rss };
 }
@@ -85,7 +93,11 @@ export async function bench({ work, quick, log }) {
     ["cache-id, query mode", duration(median(m.cliQuery)), times(query)],
     ["naive regex buster, path mode", duration(median(m.naivePath)), ""],
     ["cache-id, path mode", duration(median(m.cliPath)), times(pathRatio)],
-    ["cache-id again on its own output (nothing to change)", duration(median(m.rerun)), `${times(rerun)} of a first run`],
+    [
+      "cache-id again on its own output (nothing to change)",
+      duration(median(m.rerun)),
+      `${times(rerun)} of a first run`,
+    ],
   ];
   const text = `${table(["run", "median", "ratio"], rows)}\n\nPeak RSS of the CLI: ${peak.toFixed(0)} MB (query ${Math.max(...m.rssQuery).toFixed(0)}, path ${Math.max(...m.rssPath).toFixed(0)}).`;
   return {
@@ -93,11 +105,35 @@ export async function bench({ work, quick, log }) {
     text,
     figures: m,
     targets: [
-      { what: `CLI / naive regex pass, query mode (${pages} pages)`, goal: "<= 2.00x", value: query, limit: 2, verdict: verdict(query, 2) },
-      { what: `CLI / naive regex pass, path mode (${pages} pages)`, goal: "<= 2.00x", value: pathRatio, limit: 2, verdict: verdict(pathRatio, 2) },
+      {
+        what: `CLI / naive regex pass, query mode (${pages} pages)`,
+        goal: "<= 2.00x",
+        value: query,
+        limit: 2,
+        verdict: verdict(query, 2),
+      },
+      {
+        what: `CLI / naive regex pass, path mode (${pages} pages)`,
+        goal: "<= 2.00x",
+        value: pathRatio,
+        limit: 2,
+        verdict: verdict(pathRatio, 2),
+      },
       // As a share of the 400 MB budget, since the targets table shows ratios.
-      { what: `CLI peak RSS / 400 MB (${pages} pages; ${peak.toFixed(0)} MB)`, goal: "<= 1.00x", value: peak / 400, limit: 1, verdict: verdict(peak, 400) },
-      { what: "CLI re-run with nothing to change / first run", goal: "< 1.00x", value: rerun, limit: 1, verdict: verdict(rerun, 1) },
+      {
+        what: `CLI peak RSS / 400 MB (${pages} pages; ${peak.toFixed(0)} MB)`,
+        goal: "<= 1.00x",
+        value: peak / 400,
+        limit: 1,
+        verdict: verdict(peak, 400),
+      },
+      {
+        what: "CLI re-run with nothing to change / first run",
+        goal: "< 1.00x",
+        value: rerun,
+        limit: 1,
+        verdict: verdict(rerun, 1),
+      },
     ],
   };
 }

@@ -17,7 +17,8 @@ function smallTasks(createCacheBuster, root, assets) {
     "readFileSync + crypto.hash": () => {
       for (const f of files) sha256(fs.readFileSync(f));
     },
-    "fs.promises.readFile + crypto.hash": () => Promise.all(files.map(async (f) => sha256(await fs.promises.readFile(f)))),
+    "fs.promises.readFile + crypto.hash": () =>
+      Promise.all(files.map(async (f) => sha256(await fs.promises.readFile(f)))),
     "buster.url (cold)": () => {
       const buster = createCacheBuster({ root });
       for (const u of urls) buster.url(u);
@@ -35,7 +36,8 @@ function largeTasks(createCacheBuster, file) {
   const url = `/${path.basename(file)}`;
   return {
     "readFileSync + crypto.hash": () => sha256(fs.readFileSync(file)),
-    "createReadStream + createHash": () => pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), createHash("sha256")),
+    "createReadStream + createHash": () =>
+      pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), createHash("sha256")),
     "buster.url (cold)": () => createCacheBuster({ root }).url(url),
     "buster.urlAsync (cold)": () => createCacheBuster({ root }).urlAsync(url),
   };
@@ -99,7 +101,8 @@ export async function benchCore({ pkg, root, small, largeFile, hits, rounds, tim
   });
   log("  one large file: done");
   const hit = hitTasks(createCacheBuster, root, hits);
-  if (!hit.check()) throw new Error('bench: validate "always" re-read files that should be cache hits (files too new?)');
+  if (!hit.check())
+    throw new Error('bench: validate "always" re-read files that should be cache hits (files too new?)');
   const hitRounds = await measureRounds(hit.tasks, { rounds, time });
   log("  cache hits: done");
 
@@ -108,7 +111,11 @@ export async function benchCore({ pkg, root, small, largeFile, hits, rounds, tim
     Object.fromEntries(
       Object.entries(summarise(perRound)).map(([k, v]) => [
         k,
-        { ...v, bytesPerSecond: bytes / (v.ms / 1000), throughputVsBaseline: invert(ratioOf(perRound, k, baseline)).median },
+        {
+          ...v,
+          bytesPerSecond: bytes / (v.ms / 1000),
+          throughputVsBaseline: invert(ratioOf(perRound, k, baseline)).median,
+        },
       ]),
     );
   const cold = (perRound) => ({
@@ -119,12 +126,20 @@ export async function benchCore({ pkg, root, small, largeFile, hits, rounds, tim
   });
   return {
     rounds,
-    small: { files: small.length, bytes: smallBytes, tasks: withThroughput(smallRounds, smallBytes), ...cold(smallRounds) },
+    small: {
+      files: small.length,
+      bytes: smallBytes,
+      tasks: withThroughput(smallRounds, smallBytes),
+      ...cold(smallRounds),
+    },
     large: { bytes: largeBytes, tasks: withThroughput(largeRounds, largeBytes), ...cold(largeRounds) },
     hit: {
       files: hits.length,
       tasks: Object.fromEntries(
-        Object.entries(summarise(hitRounds)).map(([k, v]) => [k, { ...v, msPerCall: v.ms / hits.length, vsStat: ratioOf(hitRounds, k, "fs.statSync").median }]),
+        Object.entries(summarise(hitRounds)).map(([k, v]) => [
+          k,
+          { ...v, msPerCall: v.ms / hits.length, vsStat: ratioOf(hitRounds, k, "fs.statSync").median },
+        ]),
       ),
       alwaysVsStat: ratioOf(hitRounds, 'buster.url, validate "always" (hit)', "fs.statSync"),
       onceVsStat: ratioOf(hitRounds, 'buster.url, validate "once" (hit)', "fs.statSync"),

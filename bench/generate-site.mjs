@@ -67,7 +67,10 @@ const REF = {
  * Writes the site under `dir` and returns what it made: `{ inputs: { filtered, plain },
  * assets, pages, refsPerPage }`. Deterministic: the same options give the same bytes.
  */
-export function generateSite(dir, { pages = 2000, refsPerPage = 20, assetCount = 500, minKB = 1, maxKB = 50, seed = 7 } = {}) {
+export function generateSite(
+  dir,
+  { pages = 2000, refsPerPage = 20, assetCount = 500, minKB = 1, maxKB = 50, seed = 7 } = {},
+) {
   const plan = planAssets({ count: assetCount, minKB, maxKB, seed });
   const fixed = layoutRefs(plan);
   const perPage = refsPerPage - fixed.length;
@@ -87,7 +90,9 @@ export function generateSite(dir, { pages = 2000, refsPerPage = 20, assetCount =
     fs.mkdirSync(path.join(input, "pages"), { recursive: true });
     fs.writeFileSync(path.join(input, "_includes", "base.njk"), layout(fixed, REF[kind]));
     fs.writeFileSync(path.join(input, "index.njk"), `---\nlayout: base.njk\ntitle: Home\n---\n<h1>Home</h1>\n`);
-    picks.forEach((refs, n) => fs.writeFileSync(path.join(input, "pages", `p${String(n).padStart(5, "0")}.njk`), pageBody(n, refs, REF[kind])));
+    picks.forEach((refs, n) =>
+      fs.writeFileSync(path.join(input, "pages", `p${String(n).padStart(5, "0")}.njk`), pageBody(n, refs, REF[kind])),
+    );
     if (!written) written = writeAssets(input, plan);
     else linkAssets(written.assets, path.join(dir, "filtered"), input);
     inputs[kind] = input;
@@ -118,6 +123,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     const i = rest.indexOf(`--${name}`);
     return i >= 0 ? Number(rest[i + 1]) : def;
   };
-  const site = generateSite(path.resolve(dir), { pages: flag("pages", 2000), refsPerPage: flag("refs", 20), assetCount: flag("assets", 500) });
-  console.log(`wrote ${site.pages} pages x ${site.refsPerPage} references, ${site.assets.length} assets (${(site.assetBytes / 1e6).toFixed(1)} MB) into ${dir}`);
+  const site = generateSite(path.resolve(dir), {
+    pages: flag("pages", 2000),
+    refsPerPage: flag("refs", 20),
+    assetCount: flag("assets", 500),
+  });
+  console.log(
+    `wrote ${site.pages} pages x ${site.refsPerPage} references, ${site.assets.length} assets (${(site.assetBytes / 1e6).toFixed(1)} MB) into ${dir}`,
+  );
 }

@@ -42,7 +42,11 @@ export function timeByFunction(profile, inclusive) {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { inclusive: { type: "boolean", default: false }, top: { type: "string", default: "30" }, match: { type: "string" } },
+  options: {
+    inclusive: { type: "boolean", default: false },
+    top: { type: "string", default: "30" },
+    match: { type: "string" },
+  },
 });
 if (positionals.length !== 1) {
   console.error("usage: node bench/profile-top.mjs <file.cpuprofile> [--inclusive] [--top 30] [--match text]");
@@ -51,4 +55,5 @@ if (positionals.length !== 1) {
 const { totals, total } = timeByFunction(JSON.parse(fs.readFileSync(positionals[0], "utf8")), values.inclusive);
 const rows = [...totals].filter(([k]) => !values.match || k.includes(values.match)).sort((a, b) => b[1] - a[1]);
 console.log(`${(total / 1000).toFixed(0)} ms sampled, ${values.inclusive ? "inclusive" : "self"} time`);
-for (const [key, us] of rows.slice(0, Number(values.top))) console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+for (const [key, us] of rows.slice(0, Number(values.top)))
+  console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`);

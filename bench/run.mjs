@@ -37,7 +37,8 @@ const { values: flags } = parseArgs({
 const ADDED = await loadAddedParts(["cli", "js", "serve"]);
 const PARTS = ["engines", "eleventy", "core", ...ADDED.keys()];
 const only = flags.only ? flags.only.split(",").map((s) => s.trim()) : PARTS;
-for (const p of only) if (!PARTS.includes(p)) throw new Error(`bench: unknown part "${p}" (parts: ${PARTS.join(", ")})`);
+for (const p of only)
+  if (!PARTS.includes(p)) throw new Error(`bench: unknown part "${p}" (parts: ${PARTS.join(", ")})`);
 
 // Sizes and repetitions. Full: the sizes the issue asks for; quick: the same shapes, smaller.
 const plan = flags.quick
@@ -66,7 +67,9 @@ try {
   const assetsRoot = path.join(work, "assets-root");
   const small = writeAssets(assetsRoot, planAssets({ count: 500, minKB: 1, maxKB: 50, seed: 1 }));
   const smallWrittenAt = Date.now();
-  const largeFile = only.includes("core") ? writeLargeFile(path.join(work, "large", "large.bin"), plan.largeMiB * 2 ** 20) : undefined;
+  const largeFile = only.includes("core")
+    ? writeLargeFile(path.join(work, "large", "large.bin"), plan.largeMiB * 2 ** 20)
+    : undefined;
   const site = only.includes("eleventy") ? generateSite(path.join(work, "site"), { pages: plan.pages }) : undefined;
   warmPageCache([...small.assets.map((a) => a.file), ...(largeFile ? [largeFile] : [])]);
   await settle(smallWrittenAt);
@@ -76,15 +79,38 @@ try {
 
   if (only.includes("engines")) {
     log("part 1: per reference, per engine...");
-    figures.engines = await benchEngines({ pkg, root: assetsRoot, urls: hundred.map((a) => a.urlPath), rounds: plan.microRounds, time: plan.microTime, log });
+    figures.engines = await benchEngines({
+      pkg,
+      root: assetsRoot,
+      urls: hundred.map((a) => a.urlPath),
+      rounds: plan.microRounds,
+      time: plan.microTime,
+      log,
+    });
   }
   if (only.includes("core")) {
     log("part 3: the core...");
-    figures.core = await benchCore({ pkg, root: assetsRoot, small: small.assets, largeFile, hits: hundred, rounds: plan.microRounds, time: plan.microTime, log });
+    figures.core = await benchCore({
+      pkg,
+      root: assetsRoot,
+      small: small.assets,
+      largeFile,
+      hits: hundred,
+      rounds: plan.microRounds,
+      time: plan.microTime,
+      log,
+    });
   }
   if (only.includes("eleventy")) {
     log(`part 2: Eleventy builds, ${plan.pages} pages, ${plan.siteRounds} rounds...`);
-    figures.eleventy = await benchEleventy({ site, workDir: work, rounds: plan.siteRounds, hasPlugin: !!pkg.eleventyPlugin, passthrough: flags.passthrough, log });
+    figures.eleventy = await benchEleventy({
+      site,
+      workDir: work,
+      rounds: plan.siteRounds,
+      hasPlugin: !!pkg.eleventyPlugin,
+      passthrough: flags.passthrough,
+      log,
+    });
   }
   for (const [name, part] of ADDED) {
     if (!only.includes(name)) continue;
@@ -103,7 +129,10 @@ figures.seconds = Math.round((Date.now() - began) / 1000);
 
 // ---- report
 const sections = [];
-if (figures.engines) sections.push(`## Per reference, ${figures.engines.refsPerTemplate} references per template\n\n${enginesTable(figures.engines)}`);
+if (figures.engines)
+  sections.push(
+    `## Per reference, ${figures.engines.refsPerTemplate} references per template\n\n${enginesTable(figures.engines)}`,
+  );
 if (figures.eleventy) {
   const e = figures.eleventy;
   sections.push(

@@ -45,7 +45,8 @@ export function autoBustTransform(state: AutoState) {
   return function autoBust(this: TransformThis | undefined, content: unknown, outputPath?: unknown): unknown {
     const output = outputPath ?? this?.outputPath;
     if (typeof content !== "string" || typeof output !== "string" || !/\.html?$/i.test(output)) return content;
-    const pageUrl = typeof this?.page?.url === "string" ? this.page.url : typeof this?.url === "string" ? this.url : "/";
+    const pageUrl =
+      typeof this?.page?.url === "string" ? this.page.url : typeof this?.url === "string" ? this.url : "/";
     const out = rewriteHtml(content, {
       bustFor: (href) => {
         const from = basePath(pageUrl, href);

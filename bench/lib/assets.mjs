@@ -52,7 +52,8 @@ function cssText(label, size, images) {
 /** Text of about `size` bytes that is valid JavaScript. */
 function jsText(label, size) {
   let out = `// ${label}\n`;
-  for (let i = 0; out.length < size; i++) out += `export const v${i} = "${bytesFor(`${label}:${i}`, 24).toString("base64")}";\n`;
+  for (let i = 0; out.length < size; i++)
+    out += `export const v${i} = "${bytesFor(`${label}:${i}`, 24).toString("base64")}";\n`;
   return out;
 }
 
@@ -115,7 +116,8 @@ export function writeLargeFile(file, size) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, "w");
   try {
-    for (let done = 0; done < size; done += piece.length) fs.writeSync(fd, piece, 0, Math.min(piece.length, size - done));
+    for (let done = 0; done < size; done += piece.length)
+      fs.writeSync(fd, piece, 0, Math.min(piece.length, size - done));
   } finally {
     fs.closeSync(fd);
   }

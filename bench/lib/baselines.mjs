@@ -22,7 +22,11 @@ export function naiveBust(root) {
 export function urlsIn(html) {
   const decode = (s) =>
     s.replace(/&#x([0-9a-f]+);|&#(\d+);|&amp;|&quot;|&#39;/gi, (m, hex, dec) =>
-      hex ? String.fromCharCode(parseInt(hex, 16)) : dec ? String.fromCharCode(Number(dec)) : { "&amp;": "&", "&quot;": '"', "&#39;": "'" }[m.toLowerCase()],
+      hex
+        ? String.fromCharCode(parseInt(hex, 16))
+        : dec
+          ? String.fromCharCode(Number(dec))
+          : { "&amp;": "&", "&quot;": '"', "&#39;": "'" }[m.toLowerCase()],
     );
   return [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => decode(m[1]));
 }

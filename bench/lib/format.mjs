@@ -24,7 +24,8 @@ export function duration(ms) {
 }
 
 /** Bytes per second as MB/s (10^6). */
-export const mbps = (bytesPerSecond) => (Number.isFinite(bytesPerSecond) ? `${(bytesPerSecond / 1e6).toFixed(0)} MB/s` : "n/a");
+export const mbps = (bytesPerSecond) =>
+  Number.isFinite(bytesPerSecond) ? `${(bytesPerSecond / 1e6).toFixed(0)} MB/s` : "n/a";
 
 /** A ratio against a target: "met" / "MISSED". `higher` when bigger is better. */
 export function verdict(value, target, higher = false) {

@@ -7,7 +7,17 @@ import { median, pairedRatio, rotate } from "./stats.mjs";
  * Runs `tasks` ({ name: fn }) for `rounds` rounds, in a rotated order each round. Returns, per
  * task, the median time of one call (ms) in each round. `fn` may be async.
  */
-export async function measureRounds(tasks, { rounds, time, warmupTime = Math.min(time / 4, 200), iterations = 16, warmupIterations = Math.min(iterations, 8), onRound = () => {} }) {
+export async function measureRounds(
+  tasks,
+  {
+    rounds,
+    time,
+    warmupTime = Math.min(time / 4, 200),
+    iterations = 16,
+    warmupIterations = Math.min(iterations, 8),
+    onRound = () => {},
+  },
+) {
   const names = Object.keys(tasks);
   const perRound = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
@@ -22,7 +32,9 @@ export async function measureRounds(tasks, { rounds, time, warmupTime = Math.min
 
 /** Per task: median over rounds; per pair: the paired ratio of `name` to `base`. */
 export function summarise(perRound) {
-  return Object.fromEntries(Object.entries(perRound).map(([name, values]) => [name, { ms: median(values), rounds: values }]));
+  return Object.fromEntries(
+    Object.entries(perRound).map(([name, values]) => [name, { ms: median(values), rounds: values }]),
+  );
 }
 
 /** Paired ratio of two tasks' per-round times (`a / b`). */

@@ -79,18 +79,25 @@ export function parseCli(argv: string[]): CliOptions | "help" | "version" {
   if (values.help) return "help";
   if (values.version) return "version";
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? "missing the site directory" : `expected one site directory, got ${positionals.length}: ${positionals.join(" ")}`);
+    throw new UsageError(
+      positionals.length === 0
+        ? "missing the site directory"
+        : `expected one site directory, got ${positionals.length}: ${positionals.join(" ")}`,
+    );
   }
   const mode = values.mode ?? "query";
-  if (mode !== "query" && mode !== "path") throw new UsageError(`--mode must be query or path, got ${JSON.stringify(mode)}`);
+  if (mode !== "query" && mode !== "path")
+    throw new UsageError(`--mode must be query or path, got ${JSON.stringify(mode)}`);
   let length: number | undefined;
   if (values.length !== undefined) {
     length = Number(values.length);
-    if (!/^\d+$/.test(values.length) || length < 1) throw new UsageError(`--length must be a whole number >= 1, got ${JSON.stringify(values.length)}`);
+    if (!/^\d+$/.test(values.length) || length < 1)
+      throw new UsageError(`--length must be a whole number >= 1, got ${JSON.stringify(values.length)}`);
   }
   const { base, origin } = parseBase(values.base ?? "/");
   if (values.progress && values["no-progress"]) throw new UsageError("give --progress or --no-progress, not both");
-  if (values.js !== undefined && values.js !== "rewrite" && values.js !== "importmap") throw new UsageError(`--js must be rewrite or importmap, got ${JSON.stringify(values.js)}`);
+  if (values.js !== undefined && values.js !== "rewrite" && values.js !== "importmap")
+    throw new UsageError(`--js must be rewrite or importmap, got ${JSON.stringify(values.js)}`);
   return {
     dir: positionals[0] as string,
     mode,
@@ -127,13 +134,22 @@ export function parseBase(value: string): { base: string; origin: string | undef
       throw new UsageError(`--base is not a valid URL: ${JSON.stringify(value)}`);
     }
     if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || url.username) {
-      throw new UsageError(`--base must be an http(s) URL without query or fragment, such as https://example.com/, got ${JSON.stringify(value)}`);
+      throw new UsageError(
+        `--base must be an http(s) URL without query or fragment, such as https://example.com/, got ${JSON.stringify(value)}`,
+      );
     }
     origin = url.origin;
     path = url.pathname;
   }
-  if (!path.startsWith("/") || path.startsWith("//") || /[?#\\]/.test(path) || path.split("/").some((s) => s === "." || s === "..")) {
-    throw new UsageError(`--base must be a URL path such as /repo/ or a URL such as https://example.com/, got ${JSON.stringify(value)}`);
+  if (
+    !path.startsWith("/") ||
+    path.startsWith("//") ||
+    /[?#\\]/.test(path) ||
+    path.split("/").some((s) => s === "." || s === "..")
+  ) {
+    throw new UsageError(
+      `--base must be a URL path such as /repo/ or a URL such as https://example.com/, got ${JSON.stringify(value)}`,
+    );
   }
   return { base: path.endsWith("/") ? path : `${path}/`, origin };
 }

@@ -19,7 +19,8 @@ function prefixesFound(url: string, dir: string): string[] {
   const segments = decoded.split("/").slice(1);
   const out: string[] = [];
   for (let n = 1; n <= 3 && n < segments.length; n++) {
-    if (fs.statSync(join(dir, ...segments.slice(n)), { throwIfNoEntry: false })?.isFile()) out.push(`/${segments.slice(0, n).join("/")}/`);
+    if (fs.statSync(join(dir, ...segments.slice(n)), { throwIfNoEntry: false })?.isFile())
+      out.push(`/${segments.slice(0, n).join("/")}/`);
   }
   return out;
 }
@@ -36,7 +37,8 @@ export function baseHint(summary: Summary, dir: string, base: string): string | 
   if (base !== "/" || missing.length * 2 <= summary.references) return undefined;
   const sample = missing.slice(0, SAMPLE);
   const votes = new Map<string, number>();
-  for (const p of sample) for (const prefix of prefixesFound(p.url, dir)) votes.set(prefix, (votes.get(prefix) ?? 0) + 1);
+  for (const p of sample)
+    for (const prefix of prefixesFound(p.url, dir)) votes.set(prefix, (votes.get(prefix) ?? 0) + 1);
   const [best, count] = [...votes].sort((a, b) => b[1] - a[1])[0] ?? [];
   if (best === undefined || (count as number) * 2 < sample.length) return undefined;
   return `most references name no file, but would under --base ${best}: the site seems to be built to be served there; run again with --base ${best}`;

@@ -75,7 +75,8 @@ function watchParent(onGone: () => void): void {
 function versionOf(): string {
   try {
     const script = realpathSync(process.argv[1] as string);
-    return (JSON.parse(readFileSync(join(dirname(script), "..", "package.json"), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(dirname(script), "..", "package.json"), "utf8")) as { version: string })
+      .version;
   } catch {
     return "unknown";
   }

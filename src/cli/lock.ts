@@ -50,7 +50,9 @@ export function lockSite(dir: string): () => void {
     const holder = holderOf(file);
     const young = holder === undefined && st !== undefined && Date.now() - st.mtimeMs < FRESH_MS;
     if (young || (holder !== undefined && holder !== process.pid && alive(holder))) {
-      throw new SiteLocked(`another cache-id run (pid ${holder ?? "starting"}) is working on ${dir}; wait for it to finish (or remove ${file} if no run is active)`);
+      throw new SiteLocked(
+        `another cache-id run (pid ${holder ?? "starting"}) is working on ${dir}; wait for it to finish (or remove ${file} if no run is active)`,
+      );
     }
     fs.rmSync(file, { force: true }); // left by a run that was killed
   }

@@ -75,20 +75,37 @@ function problemOf(file: string, at: Position, url: string, error: unknown): Pro
 function busterOptions(options: CliOptions, dir: string, base: string): CacheBustOptions {
   return {
     ...(base === "/" ? { root: dir } : { roots: { [base]: dir, "/": dir } }),
-    mode: options.mode, param: options.param, length: options.length, algorithm: options.algorithm,
-    validate: "once", missing: "error",
+    mode: options.mode,
+    param: options.param,
+    length: options.length,
+    algorithm: options.algorithm,
+    validate: "once",
+    missing: "error",
   };
 }
 
 /** Makes the run's buster; a bad `--param`/`--length`/`--algorithm` is a `UsageError` naming it. */
-function siteBuster(options: CliOptions, ctx: PlanContext, record: (p: Problem) => void, sources: Map<string, string>, js: JsSupport): CacheBuster {
+function siteBuster(
+  options: CliOptions,
+  ctx: PlanContext,
+  record: (p: Problem) => void,
+  sources: Map<string, string>,
+  js: JsSupport,
+): CacheBuster {
   const rel = (file: string) => relative(ctx.dir, file).split(sep).join("/");
   const css = cssTransformer({ onMissing: (p) => record(problemOf(rel(p.file), p, p.url, p.error)) });
   // A manifest's references have no line in a page: reported at the manifest's first line.
-  const manifest = webManifestTransformer({ onMissing: (p) => record(problemOf(rel(p.file), { line: 1, column: 1 }, p.url, p.error)) });
-  const counted = (t: ContentTransformer) => countingTransformer(t, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
+  const manifest = webManifestTransformer({
+    onMissing: (p) => record(problemOf(rel(p.file), { line: 1, column: 1 }, p.url, p.error)),
+  });
+  const counted = (t: ContentTransformer) =>
+    countingTransformer(t, ctx.site, ctx.summary, (file, source) => sources.set(file, digestOf(source)));
   try {
-    return createCacheBuster({ ...busterOptions(options, ctx.dir, ctx.site.base), transformers: [css, manifest, ...js.transformers].map(counted), onWarning: (w) => ctx.summary.warnings.push(w.message) });
+    return createCacheBuster({
+      ...busterOptions(options, ctx.dir, ctx.site.base),
+      transformers: [css, manifest, ...js.transformers].map(counted),
+      onWarning: (w) => ctx.summary.warnings.push(w.message),
+    });
   } catch (error) {
     if (!isCacheBustError(error) || error.code !== "BAD_ARGUMENT") throw error;
     throw new UsageError(`${badFlag(options, ctx.dir)}: ${error.message}`);
@@ -127,7 +144,9 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const { dir, summary, progress, signal } = ctx;
   const record = problemRecorder(summary);
   const stylesheetSources = new Map<string, string>();
-  const js = jsSupport(options.js, "--js", { onMissing: (p) => record(problemOf(relative(dir, p.file).split(sep).join("/"), p, p.url, p.error)) });
+  const js = jsSupport(options.js, "--js", {
+    onMissing: (p) => record(problemOf(relative(dir, p.file).split(sep).join("/"), p, p.url, p.error)),
+  });
   const buster = siteBuster(options, ctx, record, stylesheetSources, js);
   const files = await walkSite(dir);
   const css = sourceFiles(files.css, buster.options.length);
@@ -154,17 +173,39 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   const entries = buster.entries();
   // `--js rewrite`: modules (and their maps) the pages reach are rewritten in place like stylesheets.
   const modules = js.way === "rewrite" ? rewrittenModules(entries, dir) : [];
-  const stylesheets = rewrittenStylesheets(entries, new Set([...rewritable, ...modules]), new Set([...files.css, ...files.manifests, ...modules]), ctx);
-  return { dir, base: ctx.site.base, buster, entries, stylesheets, stylesheetSources, pages, leftovers: files.leftovers };
+  const stylesheets = rewrittenStylesheets(
+    entries,
+    new Set([...rewritable, ...modules]),
+    new Set([...files.css, ...files.manifests, ...modules]),
+    ctx,
+  );
+  return {
+    dir,
+    base: ctx.site.base,
+    buster,
+    entries,
+    stylesheets,
+    stylesheetSources,
+    pages,
+    leftovers: files.leftovers,
+  };
 }
 
 /** The files a plan rewrites, relative to the site directory: stylesheets, then pages. */
 export function plannedFiles(plan: Plan): string[] {
-  return [...plan.stylesheets.map((e) => relative(plan.dir, e.file).split(sep).join("/")), ...plan.pages.map((p) => p.path)];
+  return [
+    ...plan.stylesheets.map((e) => relative(plan.dir, e.file).split(sep).join("/")),
+    ...plan.pages.map((p) => p.path),
+  ];
 }
 
 /** The stylesheets rewritten in place; warns about rewritten files that are not sources. */
-function rewrittenStylesheets(entries: BustedFile[], sources: ReadonlySet<string>, all: ReadonlySet<string>, ctx: PlanContext): BustedFile[] {
+function rewrittenStylesheets(
+  entries: BustedFile[],
+  sources: ReadonlySet<string>,
+  all: ReadonlySet<string>,
+  ctx: PlanContext,
+): BustedFile[] {
   const rel = (file: string) => relative(ctx.dir, file).split(sep).join("/");
   for (const e of entries) {
     if (!e.content || sources.has(rel(e.file))) continue;
@@ -179,12 +220,22 @@ function rewrittenStylesheets(entries: BustedFile[], sources: ReadonlySet<string
 
 /** Rewritten modules and source maps that are regular files of the site, relative to it. */
 function rewrittenModules(entries: BustedFile[], dir: string): string[] {
-  const inside = (file: string) => !relative(dir, file).startsWith("..") && fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() === true;
-  return entries.filter((e) => e.content && /\.(m?js|map)$/i.test(e.urlPath) && inside(e.file)).map((e) => relative(dir, e.file).split(sep).join("/"));
+  const inside = (file: string) =>
+    !relative(dir, file).startsWith("..") && fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  return entries
+    .filter((e) => e.content && /\.(m?js|map)$/i.test(e.urlPath) && inside(e.file))
+    .map((e) => relative(dir, e.file).split(sep).join("/"));
 }
 
 /** Plans every page, one at a time, letting a signal handler run between two. */
-async function planPages(html: readonly string[], options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void, js: JsSupport): Promise<PlannedPage[]> {
+async function planPages(
+  html: readonly string[],
+  options: CliOptions,
+  buster: CacheBuster,
+  ctx: PlanContext,
+  record: (p: Problem) => void,
+  js: JsSupport,
+): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
   ctx.progress.phase("pages", html.length);
   for (const path of html) {
@@ -203,7 +254,14 @@ async function planPages(html: readonly string[], options: CliOptions, buster: C
 }
 
 /** The edits of one page. */
-function planPage(path: string, file: TextFile, options: CliOptions, buster: CacheBuster, ctx: PlanContext, record: (p: Problem) => void): PlannedPage {
+function planPage(
+  path: string,
+  file: TextFile,
+  options: CliOptions,
+  buster: CacheBuster,
+  ctx: PlanContext,
+  record: (p: Problem) => void,
+): PlannedPage {
   const pageUrl = urlPathOf(path, options.base);
   const { site, summary } = ctx;
   let locate: ((offset: number) => Position) | undefined;
@@ -211,15 +269,24 @@ function planPage(path: string, file: TextFile, options: CliOptions, buster: Cac
   const edits = htmlEdits(file.text, {
     bustFor: (href) => {
       const from = basePath(pageUrl, href, site.origin);
-      return (url, offset) => (from === null ? undefined : bustPageReference(buster, site, summary, url, from, (error) => record(problemOf(path, at(offset), url, error))));
+      return (url, offset) =>
+        from === null
+          ? undefined
+          : bustPageReference(buster, site, summary, url, from, (error) =>
+              record(problemOf(path, at(offset), url, error)),
+            );
     },
     integrityFor: (href) => {
       const from = basePath(pageUrl, href, site.origin);
-      return from === null ? undefined : (url, current) => freshIntegrity(buster, onOrigin(url, site.origin)?.rest ?? url, from, current);
+      return from === null
+        ? undefined
+        : (url, current) => freshIntegrity(buster, onOrigin(url, site.origin)?.rest ?? url, from, current);
     },
     onUnreadableValue: (offset) => {
       const { line, column } = at(offset);
-      summary.warnings.push(`${path}:${line}:${column}: attribute left as written (a character reference this tool cannot map back)`);
+      summary.warnings.push(
+        `${path}:${line}:${column}: attribute left as written (a character reference this tool cannot map back)`,
+      );
     },
     onCssError: (error, offset) => record(problemOf(path, at(offset), "<style>", error)),
   });

@@ -32,7 +32,12 @@ function localPath(ref: string, from: string, site: SiteLocation): string | unde
 
 /** Whether an error says the URL names a directory: a page link written without its trailing slash. */
 function namesDirectory(error: unknown): boolean {
-  return isCacheBustError(error) && error.code === "NOT_A_FILE" && error.file !== undefined && fs.statSync(error.file, { throwIfNoEntry: false })?.isDirectory() === true;
+  return (
+    isCacheBustError(error) &&
+    error.code === "NOT_A_FILE" &&
+    error.file !== undefined &&
+    fs.statSync(error.file, { throwIfNoEntry: false })?.isDirectory() === true
+  );
 }
 
 /**
@@ -40,7 +45,12 @@ function namesDirectory(error: unknown): boolean {
  * it, or the error (`onError`) when it names no usable file.
  */
 export function bustPageReference(
-  buster: CacheBuster, site: SiteLocation, summary: Summary, url: string, from: string, onError: (error: unknown) => void,
+  buster: CacheBuster,
+  site: SiteLocation,
+  summary: Summary,
+  url: string,
+  from: string,
+  onError: (error: unknown) => void,
 ): string | undefined {
   const own = onOrigin(url, site.origin);
   if (own) {
@@ -67,7 +77,10 @@ export function bustPageReference(
  * are busted too. `onSource` gets the text each rewrite was made from, to check before writing.
  */
 export function countingTransformer(
-  inner: ContentTransformer, site: SiteLocation, summary: Summary, onSource: (file: string, source: string) => void,
+  inner: ContentTransformer,
+  site: SiteLocation,
+  summary: Summary,
+  onSource: (file: string, source: string) => void,
 ): ContentTransformer {
   return {
     name: inner.name,

@@ -33,7 +33,10 @@ function decodeBase(base: string): string {
  * atomically, in that order, so every URL written names a file that is already there.
  * A run that writes holds the directory's lock.
  */
-export async function runCli(options: CliOptions, hooks: { progress?: Progress; signal?: AbortSignal } = {}): Promise<Summary> {
+export async function runCli(
+  options: CliOptions,
+  hooks: { progress?: Progress; signal?: AbortSignal } = {},
+): Promise<Summary> {
   const progress = hooks.progress ?? silentProgress;
   const dir = siteDirectory(options.dir);
   const summary = emptySummary(dir, options);
@@ -47,7 +50,8 @@ export async function runCli(options: CliOptions, hooks: { progress?: Progress; 
     summary.interrupted = hooks.signal?.aborted ?? false;
     summary.refused = options.strict && summary.problems.length > 0;
     if (options.dryRun) summary.filesChanged = plannedFiles(plan);
-    if (!options.dryRun && !summary.refused && !summary.interrupted) await writeChanges({ plan, summary, progress, signal: hooks.signal });
+    if (!options.dryRun && !summary.refused && !summary.interrupted)
+      await writeChanges({ plan, summary, progress, signal: hooks.signal });
     return summary;
   } finally {
     progress.end();

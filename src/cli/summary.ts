@@ -61,9 +61,25 @@ export interface Summary {
 /** The summary of a run that has not found or done anything yet. */
 export function emptySummary(dir: string, options: Pick<CliOptions, "mode" | "dryRun">): Summary {
   return {
-    dir, mode: options.mode, dryRun: options.dryRun, htmlFiles: 0, cssFiles: 0, references: 0, busted: 0, changed: 0,
-    filesChanged: [], copiesWritten: 0, copiesPresent: 0, manifest: undefined, manifestChanged: false, problems: [],
-    writeFailures: [], warnings: [], leftoversRemoved: 0, refused: false, interrupted: false,
+    dir,
+    mode: options.mode,
+    dryRun: options.dryRun,
+    htmlFiles: 0,
+    cssFiles: 0,
+    references: 0,
+    busted: 0,
+    changed: 0,
+    filesChanged: [],
+    copiesWritten: 0,
+    copiesPresent: 0,
+    manifest: undefined,
+    manifestChanged: false,
+    problems: [],
+    writeFailures: [],
+    warnings: [],
+    leftoversRemoved: 0,
+    refused: false,
+    interrupted: false,
   };
 }
 

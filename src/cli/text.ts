@@ -17,12 +17,16 @@ export async function readText(file: string): Promise<TextFile> {
   const utf8 = bytes.toString("utf8");
   // Not UTF-8: read byte for byte, so the bytes around the (ASCII) URLs survive the rewrite.
   const encoding = Buffer.from(utf8, "utf8").equals(bytes) ? "utf8" : "latin1";
-  return { text: encoding === "utf8" ? utf8 : bytes.toString("latin1"), encoding, digest: digestOf(bytes), mode: st.mode };
+  return {
+    text: encoding === "utf8" ? utf8 : bytes.toString("latin1"),
+    encoding,
+    digest: digestOf(bytes),
+    mode: st.mode,
+  };
 }
 
 /** SHA-256 of bytes (or of a string's UTF-8), to tell whether a file changed. */
 export const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
-
 
 /** What a read gives: the text, read as UTF-8 or (not UTF-8) byte for byte. */
 function textOf(bytes: Buffer, mode: number): TextFile {

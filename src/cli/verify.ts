@@ -46,7 +46,11 @@ function readRegular(file: string): Buffer | undefined {
 }
 
 /** Whether a file still holds the bytes it was hashed from. */
-function unchanged(entry: BustedFile, sources: ReadonlyMap<string, string>, options: Pick<ResolvedOptions, "algorithm" | "length">): boolean {
+function unchanged(
+  entry: BustedFile,
+  sources: ReadonlyMap<string, string>,
+  options: Pick<ResolvedOptions, "algorithm" | "length">,
+): boolean {
   const source = sources.get(entry.file);
   if (entry.content && source !== undefined) {
     // Hashed as its rewritten text: the file holds the text it was rewritten from, or (once
@@ -62,6 +66,13 @@ function unchanged(entry: BustedFile, sources: ReadonlyMap<string, string>, opti
  * replaced or removed during the run): a URL naming one of them would carry a stale hash.
  * `sources` holds the digest of the text each rewritten stylesheet was made from.
  */
-export function changedSince(entries: readonly BustedFile[], sources: ReadonlyMap<string, string>, options: Pick<ResolvedOptions, "algorithm" | "length">): string[] {
-  return entries.filter((e) => !unchanged(e, sources, options)).map((e) => e.file).sort(byCodeUnit);
+export function changedSince(
+  entries: readonly BustedFile[],
+  sources: ReadonlyMap<string, string>,
+  options: Pick<ResolvedOptions, "algorithm" | "length">,
+): string[] {
+  return entries
+    .filter((e) => !unchanged(e, sources, options))
+    .map((e) => e.file)
+    .sort(byCodeUnit);
 }

@@ -26,7 +26,11 @@ const relTo = (dir: string) => (file: string) => relative(dir, file).split(sep).
 /** A failure record for an error while writing `file`. */
 function failure(file: string, error: unknown): WriteFailure {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return { file, code: typeof code === "string" ? code : "WRITE_ERROR", message: error instanceof Error ? error.message : String(error) };
+  return {
+    file,
+    code: typeof code === "string" ? code : "WRITE_ERROR",
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 /**
@@ -42,7 +46,9 @@ function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number
 function readInsideSite(dir: string, file: string): TextFile {
   const parent = fs.realpathSync(dirname(file));
   if (!isInside(parent, dir)) {
-    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer inside ${dir}`, { file });
+    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer inside ${dir}`, {
+      file,
+    });
   }
   return readTextSync(file);
 }
@@ -73,14 +79,23 @@ async function writeCopies(w: Writing): Promise<void> {
 }
 
 /** Rewrites one planned file if it still holds what the plan was made from; records the outcome. */
-async function rewriteOne(w: Writing, abs: string, digest: string | undefined, make: (text: string, encoding: BufferEncoding) => Buffer): Promise<boolean> {
+async function rewriteOne(
+  w: Writing,
+  abs: string,
+  digest: string | undefined,
+  make: (text: string, encoding: BufferEncoding) => Buffer,
+): Promise<boolean> {
   const rel = relTo(w.plan.dir)(abs);
   try {
     await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
     if (w.signal?.aborted) return false;
     const now = readInsideSite(w.plan.dir, abs);
     if (now.digest !== digest) {
-      w.summary.writeFailures.push({ file: rel, code: "FILE_CHANGED", message: `${rel} changed during the run; left as it is` });
+      w.summary.writeFailures.push({
+        file: rel,
+        code: "FILE_CHANGED",
+        message: `${rel} changed during the run; left as it is`,
+      });
       return false;
     }
     writeInsideSite(w.plan.dir, abs, make(now.text, now.encoding), now.mode);
@@ -98,7 +113,11 @@ async function rewriteOne(w: Writing, abs: string, digest: string | undefined, m
 function reportChanged(w: Writing, files: readonly string[]): void {
   const rel = relTo(w.plan.dir);
   for (const file of files) {
-    w.summary.writeFailures.push({ file: rel(file), code: "FILE_CHANGED", message: `${rel(file)} changed after it was hashed; run again to bust it with its new hash` });
+    w.summary.writeFailures.push({
+      file: rel(file),
+      code: "FILE_CHANGED",
+      message: `${rel(file)} changed after it was hashed; run again to bust it with its new hash`,
+    });
   }
 }
 
@@ -117,7 +136,14 @@ export async function writeChanges(w: Writing): Promise<void> {
   }
   const options = plan.buster.options;
   if (options.mode === "path") await writeCopies(w);
-  reportChanged(w, changedSince(plan.entries.filter((e) => options.mode === "query" || e.content), plan.stylesheetSources, options));
+  reportChanged(
+    w,
+    changedSince(
+      plan.entries.filter((e) => options.mode === "query" || e.content),
+      plan.stylesheetSources,
+      options,
+    ),
+  );
   w.progress.phase("writing", plan.stylesheets.length + plan.pages.length);
   if (summary.writeFailures.length === 0) {
     for (const sheet of plan.stylesheets) {
@@ -129,13 +155,16 @@ export async function writeChanges(w: Writing): Promise<void> {
   if (summary.writeFailures.length === 0) {
     for (const page of plan.pages) {
       if (signal?.aborted) break;
-      await rewriteOne(w, join(plan.dir, page.path), page.digest, (text, encoding) => Buffer.from(applyEdits(text, page.edits), encoding));
+      await rewriteOne(w, join(plan.dir, page.path), page.digest, (text, encoding) =>
+        Buffer.from(applyEdits(text, page.edits), encoding),
+      );
     }
     // Changed while the pages were written: those pages may now name stale bytes; say so.
     if (options.mode === "query") reportChanged(w, changedSince(plan.entries, plan.stylesheetSources, options));
   }
   summary.interrupted = signal?.aborted ?? false;
-  if (summary.manifest !== undefined && !summary.interrupted && summary.writeFailures.length === 0) await writeManifestFile(w);
+  if (summary.manifest !== undefined && !summary.interrupted && summary.writeFailures.length === 0)
+    await writeManifestFile(w);
 }
 
 /** Writes `--manifest`, through the same checks as every other write. */

@@ -35,7 +35,13 @@ function assemble(options: CacheBustOptions) {
     cache,
     targets: new TargetCache(opts, keyOf),
     missing: new MissingReporter(cache.counters, opts.onWarning),
-    watch: opts.validate === "watch" ? new WatchTracker(opts.roots.map((r) => r.dir), opts.watch) : undefined,
+    watch:
+      opts.validate === "watch"
+        ? new WatchTracker(
+            opts.roots.map((r) => r.dir),
+            opts.watch,
+          )
+        : undefined,
     transformerFor: (c) => transformerFor(opts, c),
   };
   const drive = new Drivers(core);
@@ -48,7 +54,8 @@ function answers(core: Core) {
   /** The hash a resolution gives, after the missing policy (which may throw). */
   const hashOf = (url: unknown, call: CallOptions, resolution: Resolution): string | undefined => {
     if (resolution.kind === "file") return resolution.entry.hash;
-    if (resolution.kind === "missing") core.missing.report(url as string, resolution.error, call.missing ?? opts.missing);
+    if (resolution.kind === "missing")
+      core.missing.report(url as string, resolution.error, call.missing ?? opts.missing);
     else cache.counters.skipped++;
     return undefined;
   };
@@ -141,7 +148,10 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     },
     async emit(outDir: string) {
       if (opts.mode !== "path") {
-        throw new CacheBustError("BAD_ARGUMENT", `cache-id: emit() writes fingerprinted file names, which needs mode: "path"`);
+        throw new CacheBustError(
+          "BAD_ARGUMENT",
+          `cache-id: emit() writes fingerprinted file names, which needs mode: "path"`,
+        );
       }
       return emitFiles(list(), outDir, opts, (file) => opts.onWarning(file));
     },

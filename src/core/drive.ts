@@ -2,7 +2,20 @@ import * as fs from "node:fs";
 import type { Entry, Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
 import { createReadScratch, readFileCallback, readFileSync, type ReadScratch } from "./read.js";
-import { bustReference, hit, load, NO_CHAIN, resolveTarget, SKIP, unchangedEntry, type Core, type Op, type Resolution, type Step, type TransformOp } from "./resolve.js";
+import {
+  bustReference,
+  hit,
+  load,
+  NO_CHAIN,
+  resolveTarget,
+  SKIP,
+  unchangedEntry,
+  type Core,
+  type Op,
+  type Resolution,
+  type Step,
+  type TransformOp,
+} from "./resolve.js";
 import type { Target } from "./target.js";
 import type { CallOptions } from "./types.js";
 import { referencesOf, transformNow, transformWith, type Answer } from "./transform.js";
@@ -79,7 +92,9 @@ export class Drivers {
 
   /** {@link async} as a promise. */
   promise<T>(step: Step<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.async(step, (error, value) => (error === undefined ? resolve(value as T) : reject(error))));
+    return new Promise<T>((resolve, reject) =>
+      this.async(step, (error, value) => (error === undefined ? resolve(value as T) : reject(error))),
+    );
   }
 
   readonly #performSync = (op: Op): unknown => {
@@ -102,10 +117,15 @@ export class Drivers {
           fs.stat(op.file, (error, st) => resume(false, error ? undefined : st));
           return;
         case "read":
-          readFileCallback(op.file, op.url, this.#algorithms, op.keepBytes, (error, read) => resume(error !== undefined, error ?? read));
+          readFileCallback(op.file, op.url, this.#algorithms, op.keepBytes, (error, read) =>
+            resume(error !== undefined, error ?? read),
+          );
           return;
         case "load":
-          this.#loadShared(op).then((entry) => resume(false, entry), (error) => resume(true, error));
+          this.#loadShared(op).then(
+            (entry) => resume(false, entry),
+            (error) => resume(true, error),
+          );
           return;
         case "transform":
           this.#transformAsync(op, resume);

@@ -10,7 +10,11 @@ export const SRI_ALGORITHMS = ["sha256", "sha384", "sha512"];
 /** Throws `BAD_ARGUMENT` unless `algorithm` is one SRI allows. */
 export function checkSriAlgorithm(algorithm: string, url: unknown): void {
   if (!SRI_ALGORITHMS.includes(algorithm)) {
-    throw new CacheBustError("BAD_ARGUMENT", `cache-id: integrity algorithm must be one of ${SRI_ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}`, { url });
+    throw new CacheBustError(
+      "BAD_ARGUMENT",
+      `cache-id: integrity algorithm must be one of ${SRI_ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}`,
+      { url },
+    );
   }
 }
 
@@ -19,7 +23,13 @@ export function checkSriAlgorithm(algorithm: string, url: unknown): void {
  * hashed (the entry is then dropped, for the caller to resolve again). Rewritten bytes are in
  * memory; a plain file is read once more, for both digests, so that they agree.
  */
-function sriOf(entry: Entry, url: unknown, algorithm: string, opts: ResolvedOptions, cache: HashCache): string | undefined {
+function sriOf(
+  entry: Entry,
+  url: unknown,
+  algorithm: string,
+  opts: ResolvedOptions,
+  cache: HashCache,
+): string | undefined {
   const known = entry.integrity.get(algorithm);
   if (known) return known;
   let digest: Buffer;
@@ -27,7 +37,10 @@ function sriOf(entry: Entry, url: unknown, algorithm: string, opts: ResolvedOpti
     digest = digestBytes([algorithm], entry.content)[algorithm] as Buffer;
   } else {
     const read = readFileSync(entry.candidate.file, url, [opts.algorithm, algorithm], false);
-    if ((read.hex[opts.algorithm] as string).slice(0, opts.length) !== entry.rawHash || !sameIdentity(entry.identity, read.identity)) {
+    if (
+      (read.hex[opts.algorithm] as string).slice(0, opts.length) !== entry.rawHash ||
+      !sameIdentity(entry.identity, read.identity)
+    ) {
       cache.entries.delete(entry.key);
       return undefined;
     }
@@ -57,5 +70,9 @@ export function integrityFor(
     const value = sriOf(resolution.entry, url, algorithm, opts, cache);
     if (value !== undefined) return value;
   }
-  throw new CacheBustError("FILE_CHANGING", `cache-id: URL ${showUrl(url)} kept changing while its integrity was computed`, { url });
+  throw new CacheBustError(
+    "FILE_CHANGING",
+    `cache-id: URL ${showUrl(url)} kept changing while its integrity was computed`,
+    { url },
+  );
 }

@@ -40,7 +40,11 @@ export function fileFor(urlPath: string, roots: ResolvedOptions["roots"], url: u
   if (sep === "/" && !NOT_NORMAL.test(rest)) return root.dir.endsWith("/") ? root.dir + rest : `${root.dir}/${rest}`;
   const file = join(root.dir, rest);
   if (file !== root.dir && !file.startsWith(root.dir.endsWith(sep) ? root.dir : root.dir + sep)) {
-    throw new CacheBustError("OUTSIDE_ROOT", `cache-id: URL ${showUrl(url)} leaves its root ${root.dir} (tried ${file})`, { url, file });
+    throw new CacheBustError(
+      "OUTSIDE_ROOT",
+      `cache-id: URL ${showUrl(url)} leaves its root ${root.dir} (tried ${file})`,
+      { url, file },
+    );
   }
   return file;
 }

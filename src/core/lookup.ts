@@ -33,7 +33,8 @@ export class Lookups {
 
   /** Remembers the busted URL of a call without options (see {@link rendered}). */
   remember(url: unknown, resolution: Resolution, busted: string): void {
-    if (this.#once && resolution.kind === "file" && isRootRelative(url as string)) this.#rendered.set(url as string, busted);
+    if (this.#once && resolution.kind === "file" && isRootRelative(url as string))
+      this.#rendered.set(url as string, busted);
   }
 
   /** What a URL resolves to, with blocking I/O. */

@@ -4,8 +4,19 @@ import { CacheBustError } from "./errors.js";
 import type { CacheBustOptions, CallOptions, ResolvedOptions, WatchOptions } from "./types.js";
 
 const KNOWN = new Set([
-  "root", "roots", "mode", "param", "algorithm", "length", "missing", "trustAfterMs", "validate",
-  "onWarning", "transformers", "allowLinksOutside", "watch",
+  "root",
+  "roots",
+  "mode",
+  "param",
+  "algorithm",
+  "length",
+  "missing",
+  "trustAfterMs",
+  "validate",
+  "onWarning",
+  "transformers",
+  "allowLinksOutside",
+  "watch",
 ]);
 
 /** Shortest hash kept: below 6 hex characters, two files of one site share a hash too often. */
@@ -73,7 +84,9 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
   }
   const length = options.length ?? 10;
   if (!Number.isInteger(length) || length < MIN_LENGTH || length > digestLength) {
-    throw bad(`option "length" must be a whole number from ${MIN_LENGTH} to ${digestLength} for ${algorithm}, got ${show(length)}`);
+    throw bad(
+      `option "length" must be a whole number from ${MIN_LENGTH} to ${digestLength} for ${algorithm}, got ${show(length)}`,
+    );
   }
   const param = checkParam(options.param ?? "v", `option "param"`);
   const trustAfterMs = options.trustAfterMs ?? 3000;
@@ -85,7 +98,10 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
   }
   const transformers = options.transformers ?? [];
   // A loop over every index, not `some`, which skips the holes of a sparse array.
-  if (!Array.isArray(transformers) || !Array.from(transformers).every((t) => typeof t?.test === "function" && typeof t?.transform === "function")) {
+  if (
+    !Array.isArray(transformers) ||
+    !Array.from(transformers).every((t) => typeof t?.test === "function" && typeof t?.transform === "function")
+  ) {
     throw bad(`option "transformers" must be an array of { name, test(), transform() }`);
   }
   const allowLinksOutside = options.allowLinksOutside ?? false;
@@ -110,12 +126,15 @@ export function resolveOptions(options: CacheBustOptions = {}, ignore: readonly 
 
 /** Checks the settings of `validate: "watch"` and fills in defaults. */
 function resolveWatch(watch: unknown): Required<WatchOptions> {
-  if (watch !== undefined && (watch === null || typeof watch !== "object")) throw bad(`option "watch" must be an object such as { recheckMs: 1000 }`);
+  if (watch !== undefined && (watch === null || typeof watch !== "object"))
+    throw bad(`option "watch" must be an object such as { recheckMs: 1000 }`);
   const { recheckMs = 1000, maxDirectories = 8192, ...rest } = (watch ?? {}) as WatchOptions;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined) throw bad(`unknown option "watch.${unknown}"`);
-  if (typeof recheckMs !== "number" || !(recheckMs >= 0)) throw bad(`option "watch.recheckMs" must be a number of milliseconds >= 0, got ${show(recheckMs)}`);
-  if (!Number.isInteger(maxDirectories) || maxDirectories < 0) throw bad(`option "watch.maxDirectories" must be a whole number >= 0, got ${show(maxDirectories)}`);
+  if (typeof recheckMs !== "number" || !(recheckMs >= 0))
+    throw bad(`option "watch.recheckMs" must be a number of milliseconds >= 0, got ${show(recheckMs)}`);
+  if (!Number.isInteger(maxDirectories) || maxDirectories < 0)
+    throw bad(`option "watch.maxDirectories" must be a whole number >= 0, got ${show(maxDirectories)}`);
   return { recheckMs, maxDirectories };
 }
 

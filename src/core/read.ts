@@ -51,7 +51,8 @@ export function createReadScratch(): ReadScratch {
 /** A buffer of at least `size` bytes: the scratch's (grown if need be) or, past its limit, a new one. */
 function bufferFor(size: number, scratch: ReadScratch | undefined): Buffer {
   if (!scratch || size > SCRATCH_LIMIT) return Buffer.allocUnsafe(size);
-  if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafe(Math.min(Math.max(size, scratch.buffer.length * 2), SCRATCH_LIMIT));
+  if (scratch.buffer.length < size)
+    scratch.buffer = Buffer.allocUnsafe(Math.min(Math.max(size, scratch.buffer.length * 2), SCRATCH_LIMIT));
   return scratch.buffer;
 }
 
@@ -65,7 +66,13 @@ export function identityOf(st: fs.Stats): FileIdentity {
 
 /** Whether a `Stats` (or another identity) still describes the file version `id` was taken from. */
 export function sameIdentity(id: FileIdentity, st: FileIdentity): boolean {
-  return id.size === st.size && id.mtimeMs === st.mtimeMs && id.ctimeMs === st.ctimeMs && id.ino === st.ino && id.dev === st.dev;
+  return (
+    id.size === st.size &&
+    id.mtimeMs === st.mtimeMs &&
+    id.ctimeMs === st.ctimeMs &&
+    id.ino === st.ino &&
+    id.dev === st.dev
+  );
 }
 
 /** `fs` error codes that mean a path names something that is not a regular file. */
@@ -80,19 +87,39 @@ export function fileError(url: unknown, file: string, error: NodeJS.ErrnoExcepti
   const shown = showUrl(url);
   if (error === "not-a-file" || NOT_A_FILE_CODES.has(error.code ?? "")) {
     const cause = error === "not-a-file" ? undefined : error;
-    return new CacheBustError("NOT_A_FILE", `cache-id: URL ${shown} resolves to ${file}, which is not a regular file`, { url, file, cause });
+    return new CacheBustError("NOT_A_FILE", `cache-id: URL ${shown} resolves to ${file}, which is not a regular file`, {
+      url,
+      file,
+      cause,
+    });
   }
   switch (error.code) {
     case "ENOENT":
     case "ENOTDIR":
-      return new CacheBustError("MISSING_FILE", `cache-id: no file for URL ${shown}: ${file} does not exist`, { url, file, cause: error });
+      return new CacheBustError("MISSING_FILE", `cache-id: no file for URL ${shown}: ${file} does not exist`, {
+        url,
+        file,
+        cause: error,
+      });
     case "ENAMETOOLONG":
-      return new CacheBustError("BAD_URL", `cache-id: URL ${shown} is too long for a file name: ${file}`, { url, file, cause: error });
+      return new CacheBustError("BAD_URL", `cache-id: URL ${shown} is too long for a file name: ${file}`, {
+        url,
+        file,
+        cause: error,
+      });
     case "EACCES":
     case "EPERM":
-      return new CacheBustError("PERMISSION_DENIED", `cache-id: URL ${shown} resolves to ${file}, which this process may not read (${error.code})`, { url, file, cause: error });
+      return new CacheBustError(
+        "PERMISSION_DENIED",
+        `cache-id: URL ${shown} resolves to ${file}, which this process may not read (${error.code})`,
+        { url, file, cause: error },
+      );
     default:
-      return new CacheBustError("READ_ERROR", `cache-id: URL ${shown} resolves to ${file}, whose read failed (${error.code ?? error.message})`, { url, file, cause: error });
+      return new CacheBustError(
+        "READ_ERROR",
+        `cache-id: URL ${shown} resolves to ${file}, whose read failed (${error.code ?? error.message})`,
+        { url, file, cause: error },
+      );
   }
 }
 
@@ -101,7 +128,10 @@ export function fileError(url: unknown, file: string, error: NodeJS.ErrnoExcepti
 function hexDigestsOf(algorithms: readonly string[], data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   for (const algorithm of algorithms) {
-    out[algorithm] = typeof oneShotHash === "function" ? oneShotHash(algorithm, data, "hex") : createHash(algorithm).update(data).digest("hex");
+    out[algorithm] =
+      typeof oneShotHash === "function"
+        ? oneShotHash(algorithm, data, "hex")
+        : createHash(algorithm).update(data).digest("hex");
   }
   return out;
 }
@@ -124,7 +154,8 @@ class Read implements FileRead {
   get digests(): Record<string, Buffer> {
     if (!this.#raw) {
       this.#raw = {};
-      for (const algorithm of Object.keys(this.hex)) this.#raw[algorithm] = Buffer.from(this.hex[algorithm] as string, "hex");
+      for (const algorithm of Object.keys(this.hex))
+        this.#raw[algorithm] = Buffer.from(this.hex[algorithm] as string, "hex");
     }
     return this.#raw;
   }
@@ -134,9 +165,10 @@ class Read implements FileRead {
 export function digestBytes(algorithms: readonly string[], data: Buffer): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
   for (const algorithm of algorithms) {
-    out[algorithm] = typeof oneShotHash === "function"
-      ? (oneShotHash(algorithm, data, "buffer") as unknown as Buffer)
-      : createHash(algorithm).update(data).digest();
+    out[algorithm] =
+      typeof oneShotHash === "function"
+        ? (oneShotHash(algorithm, data, "buffer") as unknown as Buffer)
+        : createHash(algorithm).update(data).digest();
   }
   return out;
 }
@@ -158,7 +190,13 @@ type ReadStep<T> = Generator<ReadOp, T, unknown>;
  * Throws a `CacheBustError` (see {@link fileError}); never blocks on a FIFO or device. Bytes are
  * kept only when asked and up to {@link MAX_REWRITE_BYTES}.
  */
-function* readSteps(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean, scratch?: ReadScratch): ReadStep<FileRead> {
+function* readSteps(
+  file: string,
+  url: unknown,
+  algorithms: readonly string[],
+  keepBytes: boolean,
+  scratch?: ReadScratch,
+): ReadStep<FileRead> {
   const readStartedAt = Date.now();
   let fd: number;
   try {
@@ -192,7 +230,13 @@ interface Digested {
  * one byte (which tells whether it grew) and one-shot digests; a bigger one (or one that grew)
  * streams through hashes in chunks. A short read of a regular file is its end: no second read.
  */
-function* digestSteps(fd: number, statSize: number, algorithms: readonly string[], keep: boolean, scratch: ReadScratch | undefined): ReadStep<Digested> {
+function* digestSteps(
+  fd: number,
+  statSize: number,
+  algorithms: readonly string[],
+  keep: boolean,
+  scratch: ReadScratch | undefined,
+): ReadStep<Digested> {
   let want = Math.min(statSize + 1, CHUNK_SIZE);
   let buffer = bufferFor(want, scratch);
   let hashes: ReturnType<typeof createHash>[] | undefined;
@@ -260,7 +304,13 @@ function performAsync(op: ReadOp, resume: Resume): void {
  * Opens, checks and digests a regular file synchronously (see {@link readSteps}). `scratch`,
  * when given and the bytes are not kept, is the buffer small files are read into.
  */
-export function readFileSync(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean, scratch?: ReadScratch): FileRead {
+export function readFileSync(
+  file: string,
+  url: unknown,
+  algorithms: readonly string[],
+  keepBytes: boolean,
+  scratch?: ReadScratch,
+): FileRead {
   return runSync(readSteps(file, url, algorithms, keepBytes, scratch), performSync);
 }
 
@@ -268,13 +318,26 @@ export function readFileSync(file: string, url: unknown, algorithms: readonly st
 export type ReadCallback = Done<FileRead>;
 
 /** The same as {@link readFileSync}, without blocking the event loop. */
-export function readFileAsync(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean): Promise<FileRead> {
+export function readFileAsync(
+  file: string,
+  url: unknown,
+  algorithms: readonly string[],
+  keepBytes: boolean,
+): Promise<FileRead> {
   return new Promise<FileRead>((resolve, reject) => {
-    readFileCallback(file, url, algorithms, keepBytes, (error, read) => (error === undefined ? resolve(read as FileRead) : reject(error)));
+    readFileCallback(file, url, algorithms, keepBytes, (error, read) =>
+      error === undefined ? resolve(read as FileRead) : reject(error),
+    );
   });
 }
 
 /** {@link readFileAsync} with a callback, called once. */
-export function readFileCallback(file: string, url: unknown, algorithms: readonly string[], keepBytes: boolean, callback: ReadCallback): void {
+export function readFileCallback(
+  file: string,
+  url: unknown,
+  algorithms: readonly string[],
+  keepBytes: boolean,
+  callback: ReadCallback,
+): void {
   runAsync(readSteps(file, url, algorithms, keepBytes), performAsync, callback);
 }

@@ -38,7 +38,12 @@ function carriesFingerprintOf(segment: string, urlPath: string, length: number):
 }
 
 /** The busted URL of a target for an entry: the last one made, while entry and param are the same. */
-export function renderTarget(t: Pick<Target, "parts" | "rendered">, entry: Entry, param: string, opts: RenderOptions): string {
+export function renderTarget(
+  t: Pick<Target, "parts" | "rendered">,
+  entry: Entry,
+  param: string,
+  opts: RenderOptions,
+): string {
   const last = t.rendered;
   if (last && last.entry === entry && last.param === param) return last.url;
   const busted = render(t.parts, entry, param, opts);
@@ -58,7 +63,10 @@ export function bustedFile(urlPath: string, entry: Entry, opts: RenderOptions): 
     urlPath,
     file: entry.candidate.file,
     hash: entry.hash,
-    busted: opts.mode === "query" ? `${encodePath(urlPath)}?${setQueryParam(undefined, opts.param, entry.hash)}` : encodePath(fingerprinted),
+    busted:
+      opts.mode === "query"
+        ? `${encodePath(urlPath)}?${setQueryParam(undefined, opts.param, entry.hash)}`
+        : encodePath(fingerprinted),
     fingerprinted,
     size: entry.content ? entry.content.length : entry.identity.size,
     mtimeMs: entry.identity.mtimeMs,

@@ -82,7 +82,14 @@ export function* resolveTarget(core: Core, t: Target, url: unknown, chain: Chain
  * The entry of one candidate: the cached one while its file (and dependencies) are unchanged, or
  * a new read. `checked` holds the keys already validated by the same dependency check.
  */
-function* entryFor(core: Core, candidate: Candidate, key: string, url: unknown, chain: Chain, checked?: Set<string>): Step<Entry> {
+function* entryFor(
+  core: Core,
+  candidate: Candidate,
+  key: string,
+  url: unknown,
+  chain: Chain,
+  checked?: Set<string>,
+): Step<Entry> {
   const { cache } = core;
   const cached = cache.entries.get(key);
   if (cached && ((core.opts.validate === "once" && cached.checkedIn === cache.generation) || checked?.has(key))) {
@@ -136,7 +143,8 @@ function* depsValid(core: Core, entry: Entry, chain: Chain, checked = new Set<st
   for (const dep of entry.deps) {
     if (chain.includes(dep.key)) return false;
     try {
-      if ((yield* entryFor(core, dep.candidate, dep.key, dep.candidate.urlPath, chain, checked)).hash !== dep.hash) return false;
+      if ((yield* entryFor(core, dep.candidate, dep.key, dep.candidate.urlPath, chain, checked)).hash !== dep.hash)
+        return false;
     } catch {
       return false;
     }
@@ -191,7 +199,12 @@ function warnTooLarge(core: Core, candidate: Candidate, url: unknown, size: numb
 }
 
 /** Busts a reference inside a file being rewritten, recording what the result depends on. */
-export function* bustReference(core: Core, ref: string, op: TransformOp, missing: MissingPolicy | undefined): Step<string> {
+export function* bustReference(
+  core: Core,
+  ref: string,
+  op: TransformOp,
+  missing: MissingPolicy | undefined,
+): Step<string> {
   const t = core.targets.get(ref, op.candidate.urlPath);
   if (!t) return ref;
   const resolution = yield* resolveTarget(core, t, ref, op.chain);

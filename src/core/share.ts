@@ -15,7 +15,10 @@ export function toCacheBuster<E extends Record<string, unknown>>(
 ): { buster: CacheBuster; extra: E } {
   if (isCacheBuster(optionsOrBuster)) return { buster: optionsOrBuster, extra: { ...extraDefaults } };
   if (optionsOrBuster !== undefined && (optionsOrBuster === null || typeof optionsOrBuster !== "object")) {
-    throw new CacheBustError("BAD_ARGUMENT", `cache-id: expected options or a CacheBuster, got ${String(optionsOrBuster)}`);
+    throw new CacheBustError(
+      "BAD_ARGUMENT",
+      `cache-id: expected options or a CacheBuster, got ${String(optionsOrBuster)}`,
+    );
   }
   const own: Record<string, unknown> = {};
   const rest: Record<string, unknown> = {};
@@ -24,6 +27,7 @@ export function toCacheBuster<E extends Record<string, unknown>>(
     else rest[key] = value;
   }
   const extra = { ...extraDefaults };
-  for (const [key, value] of Object.entries(own)) if (value !== undefined) (extra as Record<string, unknown>)[key] = value;
+  for (const [key, value] of Object.entries(own))
+    if (value !== undefined) (extra as Record<string, unknown>)[key] = value;
   return { buster: createCacheBuster(rest as CacheBustOptions), extra };
 }

@@ -32,7 +32,11 @@ export function runSync<O, T>(step: Generator<O, T, unknown>, perform: (op: O) =
  * calls `resume` when it is done. `done` is called once (at once, if no I/O was needed).
  * Callbacks, not `await`: a promise per step costs main-thread time many small reads notice.
  */
-export function runAsync<O, T>(step: Generator<O, T, unknown>, perform: (op: O, resume: Resume) => void, done: Done<T>): void {
+export function runAsync<O, T>(
+  step: Generator<O, T, unknown>,
+  perform: (op: O, resume: Resume) => void,
+  done: Done<T>,
+): void {
   const resume: Resume = (failed, value) => {
     let next: IteratorResult<O, T>;
     try {

@@ -39,12 +39,20 @@ export function pageUrlOf(from: CallOptions["from"]): string | undefined {
  * @example
  * parseTarget("car.jpg", "/img/", opts, keyOf)?.candidates[0].candidate.urlPath // "/img/car.jpg"
  */
-export function parseTarget(url: string, base: string, opts: ResolvedOptions, keyOf: (c: Candidate) => string): Target | undefined {
+export function parseTarget(
+  url: string,
+  base: string,
+  opts: ResolvedOptions,
+  keyOf: (c: Candidate) => string,
+): Target | undefined {
   const parts = splitUrl(url);
   if (!parts) return undefined;
   const rootDir = (opts.roots.find((r) => r.prefix === "/") as { dir: string }).dir;
   const urlPath = resolveUrlPath(parts.path, base, url, rootDir);
-  return { parts, candidates: candidatesFor(urlPath, opts, url).map((candidate) => ({ candidate, key: keyOf(candidate) })) };
+  return {
+    parts,
+    candidates: candidatesFor(urlPath, opts, url).map((candidate) => ({ candidate, key: keyOf(candidate) })),
+  };
 }
 
 /**

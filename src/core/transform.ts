@@ -15,11 +15,16 @@ const answerKey = (ref: string, missing: MissingPolicy | undefined) => `${missin
 
 /** The transformer that rewrites a candidate's file, if any (the first whose `test` says so). */
 export function transformerFor(opts: ResolvedOptions, candidate: Candidate): ContentTransformer | undefined {
-  return opts.transformers.length === 0 ? undefined : opts.transformers.find((t) => t.test(candidate.urlPath, candidate.file));
+  return opts.transformers.length === 0
+    ? undefined
+    : opts.transformers.find((t) => t.test(candidate.urlPath, candidate.file));
 }
 
 /** Runs a transformer once, each reference busted on the spot by `bust` (the synchronous path). */
-export function transformNow(op: TransformOp, bust: (ref: string, missing: MissingPolicy | undefined) => string): string | undefined {
+export function transformNow(
+  op: TransformOp,
+  bust: (ref: string, missing: MissingPolicy | undefined) => string,
+): string | undefined {
   return op.transformer.transform(op.source, {
     urlPath: op.candidate.urlPath,
     file: op.candidate.file,
@@ -51,7 +56,11 @@ export function referencesOf(op: TransformOp): Reference[] {
  * did not ask for (a transformer whose references depend on more than its source) is left as
  * written: it is not resolved, so it never blocks.
  */
-export function transformWith(op: TransformOp, refs: readonly Reference[], answers: readonly Answer[]): string | undefined {
+export function transformWith(
+  op: TransformOp,
+  refs: readonly Reference[],
+  answers: readonly Answer[],
+): string | undefined {
   const byKey = new Map<string, Answer>();
   refs.forEach((r, i) => byKey.set(answerKey(r.ref, r.missing), answers[i] as Answer));
   return transformNow(op, (ref, missing) => {

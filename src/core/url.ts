@@ -74,7 +74,7 @@ export function joinUrl(parts: UrlParts): string {
  * isRootRelative("car.jpg") // false
  */
 export function isRootRelative(url: string): boolean {
-  return url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47 && url.charCodeAt(1) !== 92 /* \\ */;
+  return url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47 && url.charCodeAt(1) !== 92; /* \\ */
 }
 
 /**
@@ -116,7 +116,9 @@ export function baseDirectory(from: string | undefined): string {
  */
 export function resolveUrlPath(path: string, base: string, url: string, root?: string): string {
   if (path.length > MAX_URL_LENGTH) {
-    throw new CacheBustError("BAD_URL", `cache-id: URL is too long (${path.length} characters): ${showUrl(url)}`, { url });
+    throw new CacheBustError("BAD_URL", `cache-id: URL is too long (${path.length} characters): ${showUrl(url)}`, {
+      url,
+    });
   }
   const joined = path.startsWith("/") || path.startsWith("\\") ? path : base + path;
   let decoded: string;
@@ -129,7 +131,11 @@ export function resolveUrlPath(path: string, base: string, url: string, root?: s
     throw new CacheBustError("BAD_URL", `cache-id: URL ${showUrl(url)} contains a NUL byte`, { url });
   }
   if (LONE_SURROGATE.test(decoded)) {
-    throw new CacheBustError("BAD_URL", `cache-id: URL ${showUrl(url)} contains a lone UTF-16 surrogate, which names no file`, { url });
+    throw new CacheBustError(
+      "BAD_URL",
+      `cache-id: URL ${showUrl(url)} contains a lone UTF-16 surrogate, which names no file`,
+      { url },
+    );
   }
   // Most URLs are already normal (`/img/car.jpg`): they would come out of the loop below as
   // they went in, so skip splitting and joining them.

@@ -23,7 +23,8 @@ export function rawValue(html: string, start: number, nameLength: number, end: n
   let at = eq + 1;
   while (at < end && /[\t\n\f\r ]/.test(html[at] as string)) at++;
   const q = html[at];
-  if ((q === '"' || q === "'") && end - at >= 2 && html[end - 1] === q) return { start: at + 1, end: end - 1, quote: q };
+  if ((q === '"' || q === "'") && end - at >= 2 && html[end - 1] === q)
+    return { start: at + 1, end: end - 1, quote: q };
   return { start: at, end, quote: "" };
 }
 
@@ -47,7 +48,12 @@ export function decodeWithMap(raw: string, expected: string): { value: string; m
     if (c === "&") {
       const m = /^&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([a-zA-Z][a-zA-Z0-9]*);)/.exec(raw.slice(i, i + 40));
       const code = m ? (m[1] ? parseInt(m[1], 16) : m[2] ? parseInt(m[2], 10) : undefined) : undefined;
-      const text = m?.[3] !== undefined ? NAMED[m[3]] : code !== undefined && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+      const text =
+        m?.[3] !== undefined
+          ? NAMED[m[3]]
+          : code !== undefined && code > 0 && code <= 0x10ffff
+            ? String.fromCodePoint(code)
+            : undefined;
       if (m && text !== undefined) {
         for (let k = 0; k < text.length; k++) map.push(i);
         value += text;
@@ -82,7 +88,12 @@ function escapeFor(text: string, quote: string): string {
  * @example
  * rewriteValue('src=a.png', { start: 4, end: 9, quote: "" }, "a.png", [{ start: 5, end: 5, insert: "?v=1" }]) // { start: 4, end: 9, insert: '"a.png?v=1"' }
  */
-export function rewriteValue(html: string, where: RawValue, expected: string, edits: readonly Edit[]): Edit | undefined {
+export function rewriteValue(
+  html: string,
+  where: RawValue,
+  expected: string,
+  edits: readonly Edit[],
+): Edit | undefined {
   if (edits.length === 0) return undefined;
   const raw = html.slice(where.start, where.end);
   const decoded = decodeWithMap(raw, expected);

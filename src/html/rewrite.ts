@@ -29,7 +29,10 @@ export type BustUrl = (url: string, offset: number) => string | undefined;
 /** Edits of an attribute's decoded value. */
 function valueEdits(value: string, shape: Shape, bust: (url: string, at: number) => string | undefined): Edit[] {
   if (shape === "style") return styleEdits(value, (ref) => bust(ref.url, ref.start));
-  const spans = shape === "srcset" ? srcsetUrls(value) : [{ start: value.length - value.trimStart().length, end: value.trimEnd().length }];
+  const spans =
+    shape === "srcset"
+      ? srcsetUrls(value)
+      : [{ start: value.length - value.trimStart().length, end: value.trimEnd().length }];
   const edits: Edit[] = [];
   for (const { start, end } of spans) {
     if (end <= start) continue;
@@ -45,7 +48,8 @@ function minimalEdit(start: number, before: string, after: string): Edit {
   let p = 0;
   while (p < before.length && p < after.length && before[p] === after[p]) p++;
   let s = 0;
-  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
+  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s])
+    s++;
   return { start: start + p, end: start + before.length - s, insert: after.slice(p, after.length - s) };
 }
 
@@ -65,7 +69,12 @@ function* elements(node: Node): Generator<Element> {
  * the bytes served at its (busted) URL: a stylesheet rewritten in place has new bytes, and a
  * stale integrity value would make the browser refuse it.
  */
-function integrityEdit(html: string, el: Element, url: string, recompute: (url: string, current: string) => string | undefined): Edit | undefined {
+function integrityEdit(
+  html: string,
+  el: Element,
+  url: string,
+  recompute: (url: string, current: string) => string | undefined,
+): Edit | undefined {
   if (el.namespaceURI !== HTML_NS || (el.tagName !== "link" && el.tagName !== "script")) return undefined;
   const attr = el.attrs.find((a) => a.name === "integrity" && !a.prefix);
   const at = el.sourceCodeLocation?.attrs?.integrity;

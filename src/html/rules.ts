@@ -24,8 +24,16 @@ const BACKGROUND = new Set(["body", "table", "td", "th"]);
 const SVG_HREF = new Set(["use", "image", "feImage"]);
 /** `<link rel>` values whose target is a resource of the page; others (canonical, alternate...) are links. */
 const LINK_ASSETS = new Set([
-  "stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "fluid-icon",
-  "preload", "modulepreload", "prefetch", "manifest",
+  "stylesheet",
+  "icon",
+  "apple-touch-icon",
+  "apple-touch-icon-precomposed",
+  "mask-icon",
+  "fluid-icon",
+  "preload",
+  "modulepreload",
+  "prefetch",
+  "manifest",
 ]);
 /** `<meta>` whose `content` is an image that sharing previews fetch (Open Graph, Twitter cards). */
 const META_IMAGES = new Set(["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"]);
@@ -76,13 +84,19 @@ function htmlAttributes(el: Element): Array<[string, Shape]> {
  */
 export function urlAttributes(el: Element): UrlAttribute[] {
   const wanted: Array<[string, Shape, string?]> =
-    el.namespaceURI === HTML_NS ? htmlAttributes(el)
-    : el.namespaceURI === SVG_NS && SVG_HREF.has(el.tagName) ? [["href", "url"], ["href", "url", "xlink"]]
-    : [];
+    el.namespaceURI === HTML_NS
+      ? htmlAttributes(el)
+      : el.namespaceURI === SVG_NS && SVG_HREF.has(el.tagName)
+        ? [
+            ["href", "url"],
+            ["href", "url", "xlink"],
+          ]
+        : [];
   wanted.push(["style", "style"]);
   const out: UrlAttribute[] = [];
   for (const [name, shape, prefix] of wanted) {
-    if (el.attrs.some((a) => a.name === name && a.prefix === prefix)) out.push({ key: prefix ? `${prefix}:${name}` : name, shape });
+    if (el.attrs.some((a) => a.name === name && a.prefix === prefix))
+      out.push({ key: prefix ? `${prefix}:${name}` : name, shape });
   }
   return out;
 }

@@ -17,7 +17,14 @@ const IS_MANIFEST = /(\.webmanifest|\/manifest\.json)$/i;
 function isImage(s: JsonString): boolean {
   const p = s.path;
   if (p.length === 3) return (p[0] === "icons" || p[0] === "screenshots") && typeof p[1] === "number" && p[2] === "src";
-  return p.length === 5 && p[0] === "shortcuts" && typeof p[1] === "number" && p[2] === "icons" && typeof p[3] === "number" && p[4] === "src";
+  return (
+    p.length === 5 &&
+    p[0] === "shortcuts" &&
+    typeof p[1] === "number" &&
+    p[2] === "icons" &&
+    typeof p[3] === "number" &&
+    p[4] === "src"
+  );
 }
 
 /**

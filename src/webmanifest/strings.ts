@@ -44,7 +44,7 @@ function step(stack: Frame[], c: string): void {
 export function jsonStrings(text: string): JsonString[] {
   const out: JsonString[] = [];
   const stack: Frame[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i] as string;
     if (c !== '"') {
       step(stack, c);

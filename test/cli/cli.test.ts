@@ -13,7 +13,7 @@ describe("cache-id <dir>", () => {
       "<!DOCTYPE html>\r\n<html><head>",
       '<link  REL="stylesheet"  href="/s.css" >',
       "<style>\r\n  .a { background: url(a.png) }\r\n</style></head>",
-      "<body><img src='a.png' srcset=\"a.png 1x,\n  b.png 2x\" alt=\"a &amp; b\">",
+      '<body><img src=\'a.png\' srcset="a.png 1x,\n  b.png 2x" alt="a &amp; b">',
       '<video poster="b.png"><source src="/a.png" type="video/mp4"></video>',
       '<div style="background:url(&quot;b.png&quot;)">x</div>',
       "</body></html>\n",
@@ -50,7 +50,9 @@ describe("cache-id <dir>", () => {
     const site = tree({ "index.html": page, "a.png": "A" });
     cli([site]);
     const a = sha("A");
-    expect(read(site, "index.html")).toBe(`<img src="/a.png?x=1&amp;y=2&amp;v=${a}"><img src="/a.png?v=${a}"><link rel=icon href="/a.png?s=1&amp;v=${a}">`);
+    expect(read(site, "index.html")).toBe(
+      `<img src="/a.png?x=1&amp;y=2&amp;v=${a}"><img src="/a.png?v=${a}"><link rel=icon href="/a.png?s=1&amp;v=${a}">`,
+    );
   });
 
   it("leaves an unquoted value unquoted in path mode", () => {
@@ -60,32 +62,56 @@ describe("cache-id <dir>", () => {
   });
 
   it("resolves relative URLs against the page and its <base href>", () => {
-    const site = tree({ "blog/post.html": '<img src="a.png"><img src="../a.png">', "b/index.html": '<base href="/blog/"><img src="a.png">', "a.png": "root", "blog/a.png": "blog" });
+    const site = tree({
+      "blog/post.html": '<img src="a.png"><img src="../a.png">',
+      "b/index.html": '<base href="/blog/"><img src="a.png">',
+      "a.png": "root",
+      "blog/a.png": "blog",
+    });
     cli([site]);
-    expect(read(site, "blog/post.html")).toBe(`<img src="a.png?v=${sha("blog")}"><img src="../a.png?v=${sha("root")}">`);
+    expect(read(site, "blog/post.html")).toBe(
+      `<img src="a.png?v=${sha("blog")}"><img src="../a.png?v=${sha("root")}">`,
+    );
     expect(read(site, "b/index.html")).toBe(`<base href="/blog/"><img src="a.png?v=${sha("blog")}">`);
   });
 
   it("serves the site under --base and leaves other root-relative URLs alone", () => {
-    const site = tree({ "index.html": '<img src="/repo/img/a.png"><img src="/other/a.png"><img src="img/a.png">', "img/a.png": "A" });
+    const site = tree({
+      "index.html": '<img src="/repo/img/a.png"><img src="/other/a.png"><img src="img/a.png">',
+      "img/a.png": "A",
+    });
     const manifest = join(site, "m.json");
     const r = cli([site, "--base", "/repo", "--mode", "path", "--manifest", manifest, "--json"]);
     const a = sha("A");
-    expect(read(site, "index.html")).toBe(`<img src="/repo/img/a.${a}.png"><img src="/other/a.png"><img src="img/a.${a}.png">`);
+    expect(read(site, "index.html")).toBe(
+      `<img src="/repo/img/a.${a}.png"><img src="/other/a.png"><img src="img/a.${a}.png">`,
+    );
     expect(fs.existsSync(join(site, `img/a.${a}.png`))).toBe(true);
     expect(JSON.parse(read(site, "m.json"))).toEqual({ "/repo/img/a.png": { url: `/repo/img/a.${a}.png`, hash: a } });
     expect(JSON.parse(r.stdout).problems).toEqual([]);
   });
 
   it("finds pages and files whose names need percent-encoding", () => {
-    const site = tree({ "my dir/100%.html": '<img src="café.png"><img src="caf%C3%A9.png"><img src="../a%20b.png">', "my dir/café.png": "C", "a b.png": "AB" });
+    const site = tree({
+      "my dir/100%.html": '<img src="café.png"><img src="caf%C3%A9.png"><img src="../a%20b.png">',
+      "my dir/café.png": "C",
+      "a b.png": "AB",
+    });
     expect(cli([site, "--json"]).code).toBe(0);
-    expect(read(site, "my dir/100%.html")).toBe(`<img src="café.png?v=${sha("C")}"><img src="caf%C3%A9.png?v=${sha("C")}"><img src="../a%20b.png?v=${sha("AB")}">`);
+    expect(read(site, "my dir/100%.html")).toBe(
+      `<img src="café.png?v=${sha("C")}"><img src="caf%C3%A9.png?v=${sha("C")}"><img src="../a%20b.png?v=${sha("AB")}">`,
+    );
   });
 
   it("busts absolute URLs on the site's own origin when --base is a full URL", () => {
-    const page = '<base href="https://example.com/blog/"><link rel="stylesheet" href="https://example.com/s.css"><img src="//EXAMPLE.com/a.png"><img src="a.png"><img src="https://other.example/a.png"><a href="https://example.com/a.png">a</a>';
-    const site = tree({ "index.html": page, "s.css": ".a{background:url(https://example.com/a.png)}", "a.png": "A", "blog/a.png": "B" });
+    const page =
+      '<base href="https://example.com/blog/"><link rel="stylesheet" href="https://example.com/s.css"><img src="//EXAMPLE.com/a.png"><img src="a.png"><img src="https://other.example/a.png"><a href="https://example.com/a.png">a</a>';
+    const site = tree({
+      "index.html": page,
+      "s.css": ".a{background:url(https://example.com/a.png)}",
+      "a.png": "A",
+      "blog/a.png": "B",
+    });
     expect(cli([site, "--base", "https://example.com"]).code).toBe(0);
     const css = read(site, "s.css");
     expect(css).toBe(`.a{background:url(https://example.com/a.png?v=${sha("A")})}`);
@@ -95,20 +121,33 @@ describe("cache-id <dir>", () => {
   });
 
   it("busts inside <template> and <noscript>", () => {
-    const site = tree({ "index.html": '<template><img src="a.png"></template><noscript><img src="a.png"></noscript>', "a.png": "A" });
+    const site = tree({
+      "index.html": '<template><img src="a.png"></template><noscript><img src="a.png"></noscript>',
+      "a.png": "A",
+    });
     cli([site]);
-    expect(read(site, "index.html")).toBe(`<template><img src="a.png?v=${sha("A")}"></template><noscript><img src="a.png?v=${sha("A")}"></noscript>`);
+    expect(read(site, "index.html")).toBe(
+      `<template><img src="a.png?v=${sha("A")}"></template><noscript><img src="a.png?v=${sha("A")}"></noscript>`,
+    );
   });
 
   it("keeps the bytes of a page that is not UTF-8", () => {
-    const page = Buffer.concat([Buffer.from('<p>caf'), Buffer.from([0xe9]), Buffer.from('</p><img src="a.png">')]);
+    const page = Buffer.concat([Buffer.from("<p>caf"), Buffer.from([0xe9]), Buffer.from('</p><img src="a.png">')]);
     const site = tree({ "index.html": page, "a.png": "A" });
     cli([site]);
-    expect(fs.readFileSync(join(site, "index.html")).equals(Buffer.concat([page.subarray(0, page.length - 2), Buffer.from(`?v=${sha("A")}">`)]))).toBe(true);
+    expect(
+      fs
+        .readFileSync(join(site, "index.html"))
+        .equals(Buffer.concat([page.subarray(0, page.length - 2), Buffer.from(`?v=${sha("A")}">`)])),
+    ).toBe(true);
   });
 
   it("rewrites stylesheets in place and names each by the hash of its rewritten text", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="css/s.css">', "css/s.css": "@font-face{src:url(../f.woff2)}", "f.woff2": "F" });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="css/s.css">',
+      "css/s.css": "@font-face{src:url(../f.woff2)}",
+      "f.woff2": "F",
+    });
     cli([site]);
     const css = read(site, "css/s.css");
     expect(css).toBe(`@font-face{src:url(../f.woff2?v=${sha("F")})}`);
@@ -116,7 +155,8 @@ describe("cache-id <dir>", () => {
   });
 
   it("recomputes the integrity of a stylesheet it rewrote and leaves a correct one as written", () => {
-    const sri = (algorithm: string, text: string) => `${algorithm}-${createHash(algorithm).update(text).digest("base64")}`;
+    const sri = (algorithm: string, text: string) =>
+      `${algorithm}-${createHash(algorithm).update(text).digest("base64")}`;
     const css = ".a{background:url(a.png)}";
     const js = "console.log(1)";
     const page = `<link rel="stylesheet" href="/s.css" integrity="${sri("sha384", css)}  ${sri("sha512", css)}" crossorigin><script src="/a.js" integrity="${sri("sha256", js)}"></script>`;
@@ -130,7 +170,11 @@ describe("cache-id <dir>", () => {
   });
 
   it("gives the stylesheet a new URL in every page when a font it uses changes", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="/s.css">', "s.css": "@font-face{src:url(f.woff2)}", "f.woff2": "font v1" });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="/s.css">',
+      "s.css": "@font-face{src:url(f.woff2)}",
+      "f.woff2": "font v1",
+    });
     cli([site]);
     const first = read(site, "index.html");
     put(site, "f.woff2", "font v2");
@@ -142,13 +186,21 @@ describe("cache-id <dir>", () => {
   });
 
   it("terminates on an @import cycle", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="/a.css">', "a.css": '@import "b.css";', "b.css": '@import "a.css";' });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="/a.css">',
+      "a.css": '@import "b.css";',
+      "b.css": '@import "a.css";',
+    });
     expect(cli([site]).code).toBe(0);
     expect(read(site, "index.html")).toMatch(/^<link rel="stylesheet" href="\/a\.css\?v=[0-9a-f]{10}">$/);
   });
 
   it("gives the same tree when run twice, in query mode", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="/s.css"><img src="a.png">', "s.css": ".a{background:url(a.png)}", "a.png": "A" });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="/s.css"><img src="a.png">',
+      "s.css": ".a{background:url(a.png)}",
+      "a.png": "A",
+    });
     cli([site, "--manifest", join(site, "manifest.json")]);
     const once = snapshot(site);
     const r = cli([site, "--manifest", join(site, "manifest.json"), "--json"]);
@@ -157,7 +209,11 @@ describe("cache-id <dir>", () => {
   });
 
   it("gives the same tree when run twice, in path mode", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="/css/s.css"><img src="a.png">', "css/s.css": ".a{background:url(../a.png)}", "a.png": "A" });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="/css/s.css"><img src="a.png">',
+      "css/s.css": ".a{background:url(../a.png)}",
+      "a.png": "A",
+    });
     cli([site, "--mode", "path"]);
     const once = snapshot(site);
     cli([site, "--mode", "path"]);
@@ -165,18 +221,30 @@ describe("cache-id <dir>", () => {
   });
 
   it("writes fingerprinted copies in path mode and keeps the originals", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="/css/s.css"><img src="a.png">', "css/s.css": ".a{background:url(../a.png)}", "a.png": "A" });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="/css/s.css"><img src="a.png">',
+      "css/s.css": ".a{background:url(../a.png)}",
+      "a.png": "A",
+    });
     cli([site, "--mode", "path"]);
     const css = `.a{background:url(../a.${sha("A")}.png)}`;
-    expect(read(site, "index.html")).toBe(`<link rel="stylesheet" href="/css/s.${sha(css)}.css"><img src="a.${sha("A")}.png">`);
-    expect(Object.keys(snapshot(site)).sort()).toEqual(["a.png", `a.${sha("A")}.png`, "css/s.css", `css/s.${sha(css)}.css`, "index.html"].sort());
+    expect(read(site, "index.html")).toBe(
+      `<link rel="stylesheet" href="/css/s.${sha(css)}.css"><img src="a.${sha("A")}.png">`,
+    );
+    expect(Object.keys(snapshot(site)).sort()).toEqual(
+      ["a.png", `a.${sha("A")}.png`, "css/s.css", `css/s.${sha(css)}.css`, "index.html"].sort(),
+    );
     expect(read(site, `css/s.${sha(css)}.css`)).toBe(css);
     expect(read(site, "css/s.css")).toBe(css);
     expect(read(site, `a.${sha("A")}.png`)).toBe("A");
   });
 
   it("never rewrites a fingerprinted copy, so its name keeps matching its bytes", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="/s.css">', "s.css": ".a{background:url(a.png)}", "a.png": "A" });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="/s.css">',
+      "s.css": ".a{background:url(a.png)}",
+      "a.png": "A",
+    });
     cli([site, "--mode", "path"]);
     const copy = Object.keys(snapshot(site)).find((n) => /^s\.[0-9a-f]{10}\.css$/.test(n)) as string;
     const bytes = read(site, copy);
@@ -197,7 +265,11 @@ describe("cache-id <dir>", () => {
   });
 
   it("reports missing references with file, line and column, and still busts the rest", () => {
-    const site = tree({ "blog/index.html": '<p>\n  <img src="gone.png"><img src="/a.png">', "s.css": "\n.a{background:url(nope.png)}", "a.png": "A" });
+    const site = tree({
+      "blog/index.html": '<p>\n  <img src="gone.png"><img src="/a.png">',
+      "s.css": "\n.a{background:url(nope.png)}",
+      "a.png": "A",
+    });
     const r = cli([site]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("blog/index.html:2:13  gone.png  MISSING_FILE");
@@ -206,7 +278,10 @@ describe("cache-id <dir>", () => {
   });
 
   it("reports a stylesheet with an unclosed string as CSS_SYNTAX at its line and column", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="s.css">', "s.css": '.a{}\n.b{background:url("b.png)}' });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="s.css">',
+      "s.css": '.a{}\n.b{background:url("b.png)}',
+    });
     const r = cli([site, "--json"]);
     expect(JSON.parse(r.stdout).problems).toEqual(
       expect.arrayContaining([expect.objectContaining({ file: "s.css", line: 2, column: 19, code: "CSS_SYNTAX" })]),

@@ -16,7 +16,11 @@ function bigSite(pages: number, extra: Record<string, string> = {}): { site: str
 }
 
 /** Runs the CLI with progress on stderr and calls `act` once, when a progress line contains `phase`. */
-function runActingAt(args: string[], phase: string, act: (child: ReturnType<typeof import("node:child_process").spawn>) => void) {
+function runActingAt(
+  args: string[],
+  phase: string,
+  act: (child: ReturnType<typeof import("node:child_process").spawn>) => void,
+) {
   let done = false;
   return cliAsync([...args, "--progress"], (chunk, child) => {
     if (!done && chunk.includes(phase)) {
@@ -32,7 +36,9 @@ describe("an asset edited during a run", () => {
     const r = await runActingAt([site, "--json"], "pages", () => put(site, "a.png", "changed"));
     expect(r.acted).toBe(true);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).writeFailures).toContainEqual(expect.objectContaining({ file: "a.png", code: "FILE_CHANGED" }));
+    expect(JSON.parse(r.stdout).writeFailures).toContainEqual(
+      expect.objectContaining({ file: "a.png", code: "FILE_CHANGED" }),
+    );
     const stale = `?v=${sha("A")}`;
     const pages = Object.keys(snapshot(site)).filter((n) => n.endsWith(".html"));
     expect(pages.filter((n) => fs.readFileSync(join(site, n), "utf8").includes(stale))).toEqual([]);
@@ -56,7 +62,9 @@ describe("a run stopped by SIGTERM", () => {
     const { site, files } = bigSite(600);
     const r = await runActingAt([site, "--json"], "writing", (child) => child.kill("SIGTERM"));
     expect(r.acted).toBe(true);
-    const written = Object.keys(files).filter((n) => n.endsWith(".html") && fs.readFileSync(join(site, n), "utf8") !== files[n]);
+    const written = Object.keys(files).filter(
+      (n) => n.endsWith(".html") && fs.readFileSync(join(site, n), "utf8") !== files[n],
+    );
     if (r.code === 143) expect(JSON.parse(r.stdout)).toMatchObject({ interrupted: true });
     expect(JSON.parse(r.stdout).filesChanged.sort()).toEqual(written.sort());
   });
@@ -84,7 +92,9 @@ describe("a second run on the same directory", () => {
   });
 
   it("is not refused because of the lock of a run that was killed", () => {
-    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    }).stdout;
     const site = tree({ "index.html": '<img src="a.png">', "a.png": "A", ".cache-id.lock": `${dead}\n` });
     const r = cli([site]);
     expect(r.code).toBe(0);

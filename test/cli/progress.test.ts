@@ -13,7 +13,10 @@ describe("streamProgress", () => {
     p.phase("pages", 20);
     for (let i = 0; i < 20; i++) p.tick();
     p.end();
-    expect(chunks).toEqual(["cache-id: pages 1/20\n", ...Array.from({ length: 10 }, (_, i) => `cache-id: pages ${(i + 1) * 2}/20\n`)]);
+    expect(chunks).toEqual([
+      "cache-id: pages 1/20\n",
+      ...Array.from({ length: 10 }, (_, i) => `cache-id: pages ${(i + 1) * 2}/20\n`),
+    ]);
   });
 
   it("redraws one line on a terminal at most every 100 ms and clears it at the end", () => {

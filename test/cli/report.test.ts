@@ -7,66 +7,85 @@ import { CLI, cli } from "./run.js";
 
 const read = (dir: string, path: string) => fs.readFileSync(join(dir, path), "utf8");
 const canMakeImmutable = (() => {
-  const probe = tree({ "x": "x" });
+  const probe = tree({ x: "x" });
   return spawnSync("chattr", ["+i", probe]).status === 0 && spawnSync("chattr", ["-i", probe]).status === 0;
 })();
 
 describe("write errors", () => {
-  it.skipIf(!canMakeImmutable)("are reported for every file that could not be written, and the others are written", () => {
-    const files: Record<string, string> = { "a.png": "A" };
-    for (const d of ["locked", "open"]) for (let i = 0; i < 3; i++) files[`${d}/${i}.html`] = '<img src="/a.png">';
-    const site = tree(files);
-    spawnSync("chattr", ["+i", join(site, "locked")]);
-    let r: ReturnType<typeof cli>;
-    try {
-      r = cli([site, "--json"]);
-    } finally {
-      spawnSync("chattr", ["-i", join(site, "locked")]);
-    }
-    const summary = JSON.parse(r.stdout);
-    expect(r.code).toBe(1);
-    expect(summary.writeFailures.map((f: { file: string }) => f.file).sort()).toEqual(["locked/0.html", "locked/1.html", "locked/2.html"]);
-    expect(summary.filesChanged.sort()).toEqual(["open/0.html", "open/1.html", "open/2.html"]);
-    expect(read(site, "open/2.html")).toBe(`<img src="/a.png?v=${sha("A")}">`);
-  });
+  it.skipIf(!canMakeImmutable)(
+    "are reported for every file that could not be written, and the others are written",
+    () => {
+      const files: Record<string, string> = { "a.png": "A" };
+      for (const d of ["locked", "open"]) for (let i = 0; i < 3; i++) files[`${d}/${i}.html`] = '<img src="/a.png">';
+      const site = tree(files);
+      spawnSync("chattr", ["+i", join(site, "locked")]);
+      let r: ReturnType<typeof cli>;
+      try {
+        r = cli([site, "--json"]);
+      } finally {
+        spawnSync("chattr", ["-i", join(site, "locked")]);
+      }
+      const summary = JSON.parse(r.stdout);
+      expect(r.code).toBe(1);
+      expect(summary.writeFailures.map((f: { file: string }) => f.file).sort()).toEqual([
+        "locked/0.html",
+        "locked/1.html",
+        "locked/2.html",
+      ]);
+      expect(summary.filesChanged.sort()).toEqual(["open/0.html", "open/1.html", "open/2.html"]);
+      expect(read(site, "open/2.html")).toBe(`<img src="/a.png?v=${sha("A")}">`);
+    },
+  );
 });
 
 describe("a site built under a path prefix, run without --base", () => {
   it("is told which --base to use", () => {
     const files: Record<string, string> = { "css/a.css": "a{}", "img/b.png": "B" };
-    for (let i = 0; i < 4; i++) files[`p${i}.html`] = '<link rel="stylesheet" href="/repo/css/a.css"><img src="/repo/img/b.png">';
+    for (let i = 0; i < 4; i++)
+      files[`p${i}.html`] = '<link rel="stylesheet" href="/repo/css/a.css"><img src="/repo/img/b.png">';
     const r = cli([tree(files)]);
     expect(r.stdout).toContain("--base /repo/");
   });
 
   it("gets no hint when most references are found", () => {
-    const r = cli([tree({ "index.html": '<img src="/a.png"><img src="/b.png"><img src="/x/a.png">', "a.png": "A", "b.png": "B" })]);
+    const r = cli([
+      tree({ "index.html": '<img src="/a.png"><img src="/b.png"><img src="/x/a.png">', "a.png": "A", "b.png": "B" }),
+    ]);
     expect(r.stdout).not.toContain("--base");
   });
 });
 
 describe("what the CLI busts in HTML", () => {
   it("leaves a preload that a script fetches (as=fetch) alone, and busts other preloads", () => {
-    const page = '<link rel="preload" as="fetch" href="/index.json" crossorigin><link rel="preload" as="image" href="/a.png">';
+    const page =
+      '<link rel="preload" as="fetch" href="/index.json" crossorigin><link rel="preload" as="image" href="/a.png">';
     const site = tree({ "index.html": page, "index.json": "{}", "a.png": "A" });
     cli([site]);
-    expect(read(site, "index.html")).toBe(`<link rel="preload" as="fetch" href="/index.json" crossorigin><link rel="preload" as="image" href="/a.png?v=${sha("A")}">`);
+    expect(read(site, "index.html")).toBe(
+      `<link rel="preload" as="fetch" href="/index.json" crossorigin><link rel="preload" as="image" href="/a.png?v=${sha("A")}">`,
+    );
   });
 
   it("busts lazy-load data-src and data-srcset on images and sources", () => {
-    const page = '<picture><source data-srcset="/a.png 1x, /b.png 2x"><img data-src="/a.png"></picture><iframe data-src="/a.png"></iframe>';
+    const page =
+      '<picture><source data-srcset="/a.png 1x, /b.png 2x"><img data-src="/a.png"></picture><iframe data-src="/a.png"></iframe>';
     const site = tree({ "index.html": page, "a.png": "A", "b.png": "B" });
     cli([site]);
     const [a, b] = [sha("A"), sha("B")];
-    expect(read(site, "index.html")).toBe(`<picture><source data-srcset="/a.png?v=${a} 1x, /b.png?v=${b} 2x"><img data-src="/a.png?v=${a}"></picture><iframe data-src="/a.png"></iframe>`);
+    expect(read(site, "index.html")).toBe(
+      `<picture><source data-srcset="/a.png?v=${a} 1x, /b.png?v=${b} 2x"><img data-src="/a.png?v=${a}"></picture><iframe data-src="/a.png"></iframe>`,
+    );
   });
 
   it("busts og:image and twitter:image, absolute ones on the site's origin under --base", () => {
-    const page = '<meta property="og:image" content="https://example.com/a.png"><meta name="twitter:image" content="/a.png"><meta name="description" content="/a.png">';
+    const page =
+      '<meta property="og:image" content="https://example.com/a.png"><meta name="twitter:image" content="/a.png"><meta name="description" content="/a.png">';
     const site = tree({ "index.html": page, "a.png": "A" });
     cli([site, "--base", "https://example.com/"]);
     const a = sha("A");
-    expect(read(site, "index.html")).toBe(`<meta property="og:image" content="https://example.com/a.png?v=${a}"><meta name="twitter:image" content="/a.png?v=${a}"><meta name="description" content="/a.png">`);
+    expect(read(site, "index.html")).toBe(
+      `<meta property="og:image" content="https://example.com/a.png?v=${a}"><meta name="twitter:image" content="/a.png?v=${a}"><meta name="description" content="/a.png">`,
+    );
   });
 });
 
@@ -77,16 +96,25 @@ describe("a CLI whose parent process goes away", () => {
     const site = tree(files);
     const out = join(site, "..", `${site.split("/").pop()}.out`);
     // A parent that, like npx, dies on SIGTERM without passing it on to the CLI it started.
-    const parent = spawn(process.execPath, ["-e", `
+    const parent = spawn(
+      process.execPath,
+      [
+        "-e",
+        `
       const { spawn } = require("node:child_process");
       const fs = require("node:fs");
       const child = spawn(process.execPath, [${JSON.stringify(CLI)}, ${JSON.stringify(site)}, "--progress"], { stdio: ["ignore", fs.openSync(${JSON.stringify(out)}, "w"), "pipe"] });
       process.stdout.write(child.pid + "\\n");
       child.stderr.pipe(process.stderr);
-    `], { stdio: ["ignore", "pipe", "pipe"] });
+    `,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let pid = 0;
     parent.stdout.setEncoding("utf8").on("data", (c: string) => (pid ||= Number(c.trim())));
-    await new Promise<void>((ok) => parent.stderr.setEncoding("utf8").on("data", (c: string) => c.includes("pages") && ok()));
+    await new Promise<void>((ok) =>
+      parent.stderr.setEncoding("utf8").on("data", (c: string) => c.includes("pages") && ok()),
+    );
     parent.kill("SIGTERM");
     const gone = async () => {
       for (let i = 0; i < 600; i++) {

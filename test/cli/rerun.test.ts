@@ -20,7 +20,11 @@ describe("re-running path mode on a tree it already busted", () => {
   });
 
   it("links a file that exists after every run, for a stylesheet with url() references", () => {
-    const site = tree({ "index.html": '<link rel="stylesheet" href="/a.css">', "a.css": "a{background:url(i.png)}", "i.png": "I" });
+    const site = tree({
+      "index.html": '<link rel="stylesheet" href="/a.css">',
+      "a.css": "a{background:url(i.png)}",
+      "i.png": "I",
+    });
     cli([site, "--mode", "path"]);
     put(site, "i.png", "J");
     cli([site, "--mode", "path"]);

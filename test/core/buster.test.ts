@@ -84,10 +84,14 @@ describe("options", () => {
 describe("hashes", () => {
   it("are the first length hex characters of the algorithm's digest of the bytes", () => {
     const root = site({ "a.bin": Buffer.from([0, 1, 2, 255]) });
-    const digest = createHash("sha512").update(Buffer.from([0, 1, 2, 255])).digest("hex");
+    const digest = createHash("sha512")
+      .update(Buffer.from([0, 1, 2, 255]))
+      .digest("hex");
     expect(createCacheBuster({ root, algorithm: "sha512", length: 16 }).hash("/a.bin")).toBe(digest.slice(0, 16));
     expect(createCacheBuster({ root, algorithm: "md5", length: 32 }).hash("/a.bin")).toBe(
-      createHash("md5").update(Buffer.from([0, 1, 2, 255])).digest("hex"),
+      createHash("md5")
+        .update(Buffer.from([0, 1, 2, 255]))
+        .digest("hex"),
     );
   });
 
@@ -178,7 +182,9 @@ describe("integrity", () => {
   it("takes sha256 and sha512 and a page URL", () => {
     const root = site({ "js/a.js": "x" });
     const buster = createCacheBuster({ root });
-    expect(buster.integrity("a.js", "sha512", "/js/page.html")).toBe(`sha512-${createHash("sha512").update("x").digest("base64")}`);
+    expect(buster.integrity("a.js", "sha512", "/js/page.html")).toBe(
+      `sha512-${createHash("sha512").update("x").digest("base64")}`,
+    );
     expect(buster.integrity("/js/a.js", "sha256")).toBe(`sha256-${createHash("sha256").update("x").digest("base64")}`);
   });
 
@@ -309,10 +315,13 @@ describe("sharing", () => {
 });
 
 describe("per-call options", () => {
-  it.each([[{ param: "" }], [{ param: "a&b" }], [{ missing: "bogus" }], [{ from: 3 }]])("rejects %j with BAD_ARGUMENT", (call) => {
-    const buster = createCacheBuster({ root: site({ "a.css": "a" }) });
-    expect(codeOf(() => buster.url("/a.css", call as never))).toBe("BAD_ARGUMENT");
-  });
+  it.each([[{ param: "" }], [{ param: "a&b" }], [{ missing: "bogus" }], [{ from: 3 }]])(
+    "rejects %j with BAD_ARGUMENT",
+    (call) => {
+      const buster = createCacheBuster({ root: site({ "a.css": "a" }) });
+      expect(codeOf(() => buster.url("/a.css", call as never))).toBe("BAD_ARGUMENT");
+    },
+  );
 
   it("override missing for one call", () => {
     const buster = createCacheBuster({ root: site() });
@@ -322,7 +331,11 @@ describe("per-call options", () => {
 });
 
 describe("transformers", () => {
-  const upper = { name: "upper", test: (urlPath: string) => urlPath.endsWith(".txt"), transform: (source: string) => source.toUpperCase() };
+  const upper = {
+    name: "upper",
+    test: (urlPath: string) => urlPath.endsWith(".txt"),
+    transform: (source: string) => source.toUpperCase(),
+  };
 
   it("hash what the transformer wrote, not the file's bytes", () => {
     const root = site({ "a.txt": "abc" });
@@ -341,15 +354,18 @@ describe("transformers", () => {
 });
 
 describe("relative URLs", () => {
-  it.each(["always", "once"] as const)("resolve against each page's own directory, whichever page came before (validate %s)", (validate) => {
-    const buster = createCacheBuster({ root: site({ "a/car.jpg": "a car", "b/car.jpg": "b car" }), validate });
-    for (let round = 0; round < 2; round++) {
-      expect(buster.url("car.jpg", "/a/page.html")).toBe(`car.jpg?v=${sha("a car")}`);
-      expect(buster.url("car.jpg", "/b/page.html")).toBe(`car.jpg?v=${sha("b car")}`);
-      expect(buster.url("car.jpg", { from: () => "/a/" })).toBe(`car.jpg?v=${sha("a car")}`);
-      expect(codeOf(() => buster.url("car.jpg"))).toBe("MISSING_FILE");
-    }
-  });
+  it.each(["always", "once"] as const)(
+    "resolve against each page's own directory, whichever page came before (validate %s)",
+    (validate) => {
+      const buster = createCacheBuster({ root: site({ "a/car.jpg": "a car", "b/car.jpg": "b car" }), validate });
+      for (let round = 0; round < 2; round++) {
+        expect(buster.url("car.jpg", "/a/page.html")).toBe(`car.jpg?v=${sha("a car")}`);
+        expect(buster.url("car.jpg", "/b/page.html")).toBe(`car.jpg?v=${sha("b car")}`);
+        expect(buster.url("car.jpg", { from: () => "/a/" })).toBe(`car.jpg?v=${sha("a car")}`);
+        expect(codeOf(() => buster.url("car.jpg"))).toBe("MISSING_FILE");
+      }
+    },
+  );
 });
 
 describe("a lazy page URL", () => {

@@ -17,14 +17,39 @@ function random(seed: number) {
   return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T };
 }
 
-type Edit = "same-size rewrite" | "rewrite restoring mtime" | "atomic rename" | "delete and recreate" | "touch" | "touch back" | "delete";
-const EDITS: Edit[] = ["same-size rewrite", "same-size rewrite", "rewrite restoring mtime", "atomic rename", "delete and recreate", "touch", "touch back", "delete"];
+type Edit =
+  | "same-size rewrite"
+  | "rewrite restoring mtime"
+  | "atomic rename"
+  | "delete and recreate"
+  | "touch"
+  | "touch back"
+  | "delete";
+const EDITS: Edit[] = [
+  "same-size rewrite",
+  "same-size rewrite",
+  "rewrite restoring mtime",
+  "atomic rename",
+  "delete and recreate",
+  "touch",
+  "touch back",
+  "delete",
+];
 
 /**
  * Runs `steps` random edits on a few files, checking after each that the buster's URL carries
  * the hash of the file's current bytes. Returns the buster's counters.
  */
-async function torture(options: CacheBustOptions & { steps: number; seed: number; settleEvery?: number; settleMs?: number; refreshAfterEdit?: boolean; waitAfterEditMs?: number }) {
+async function torture(
+  options: CacheBustOptions & {
+    steps: number;
+    seed: number;
+    settleEvery?: number;
+    settleMs?: number;
+    refreshAfterEdit?: boolean;
+    waitAfterEditMs?: number;
+  },
+) {
   const root = site();
   const names = ["a.bin", "b.bin", "c.bin"];
   const rng = random(options.seed);
@@ -106,7 +131,13 @@ describe("freshness under a torture of edits", () => {
   const SHORT = 25;
 
   it("never gives a stale hash when the identity check decides (short window, 1,200 edits)", async () => {
-    const { stats, counts } = await torture({ steps: 1200, seed: 1, trustAfterMs: SHORT, settleEvery: 4, settleMs: SHORT + 1 });
+    const { stats, counts } = await torture({
+      steps: 1200,
+      seed: 1,
+      trustAfterMs: SHORT,
+      settleEvery: 4,
+      settleMs: SHORT + 1,
+    });
     // The identity check really decided: many uses were answered from the cache.
     expect(stats.hits).toBeGreaterThan(200);
     for (const edit of EDITS) expect(counts[edit]).toBeGreaterThan(50);
@@ -119,12 +150,28 @@ describe("freshness under a torture of edits", () => {
   });
 
   it("never gives a stale hash with validate: once and a refresh after every edit", async () => {
-    const { stats } = await torture({ steps: 600, seed: 3, validate: "once", trustAfterMs: SHORT, settleEvery: 4, settleMs: SHORT + 1, refreshAfterEdit: true });
+    const { stats } = await torture({
+      steps: 600,
+      seed: 3,
+      validate: "once",
+      trustAfterMs: SHORT,
+      settleEvery: 4,
+      settleMs: SHORT + 1,
+      refreshAfterEdit: true,
+    });
     expect(stats.hits).toBeGreaterThan(300);
   });
 
   it('never gives a stale hash with validate: "watch" once the documented bound has passed (200 edits)', async () => {
-    const { stats, counts } = await torture({ steps: 200, seed: 4, validate: "watch", trustAfterMs: SHORT, settleEvery: 2, settleMs: SHORT + 1, waitAfterEditMs: 100 });
+    const { stats, counts } = await torture({
+      steps: 200,
+      seed: 4,
+      validate: "watch",
+      trustAfterMs: SHORT,
+      settleEvery: 2,
+      settleMs: SHORT + 1,
+      waitAfterEditMs: 100,
+    });
     // The watcher really answered: many uses were hits without a stat.
     expect(stats.hits).toBeGreaterThan(40);
     expect(Object.keys(counts).length).toBe(new Set(EDITS).size);

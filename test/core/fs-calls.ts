@@ -1,7 +1,19 @@
 import { createRequire, syncBuiltinESMExports } from "node:module";
 
 const fsCjs = createRequire(import.meta.url)("node:fs") as Record<string, unknown>;
-const SYNC_CALLS = ["openSync", "readSync", "statSync", "fstatSync", "lstatSync", "closeSync", "readFileSync", "existsSync", "realpathSync", "accessSync", "readdirSync"];
+const SYNC_CALLS = [
+  "openSync",
+  "readSync",
+  "statSync",
+  "fstatSync",
+  "lstatSync",
+  "closeSync",
+  "readFileSync",
+  "existsSync",
+  "realpathSync",
+  "accessSync",
+  "readdirSync",
+];
 
 const ASYNC_CALLS = ["open", "read", "stat", "fstat", "lstat", "close", "readFile", "realpath", "access"];
 
@@ -40,4 +52,3 @@ async function callsDuring(names: readonly string[], work: () => Promise<unknown
   }
   return seen;
 }
-

@@ -8,7 +8,8 @@ function layeredStylesheets(layers: number, width: number): Record<string, strin
   const files: Record<string, string> = {};
   for (let l = 0; l < layers; l++) {
     for (let w = 0; w < width; w++) {
-      const imports = l + 1 < layers ? Array.from({ length: width }, (_, i) => `@import "l${l + 1}-${i}.css";`).join("\n") : "";
+      const imports =
+        l + 1 < layers ? Array.from({ length: width }, (_, i) => `@import "l${l + 1}-${i}.css";`).join("\n") : "";
       files[`l${l}-${w}.css`] = `${imports}\n.l${l}-${w}{color:red}\n`;
     }
   }

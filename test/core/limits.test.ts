@@ -27,7 +27,12 @@ describe("a read that fails after the file is open", () => {
   ])("is READ_ERROR naming the URL and file for /proc/self/%s (%s), sync and async", async (name) => {
     const buster = createCacheBuster({ root: "/proc/self" });
     const error = errorOf(() => buster.url(`/${name}`));
-    expect(error).toMatchObject({ name: "CacheBustError", code: "READ_ERROR", url: `/${name}`, file: `/proc/self/${name}` });
+    expect(error).toMatchObject({
+      name: "CacheBustError",
+      code: "READ_ERROR",
+      url: `/${name}`,
+      file: `/proc/self/${name}`,
+    });
     expect(error.message).toContain(`/proc/self/${name}`);
     await expect(buster.urlAsync(`/${name}`)).rejects.toMatchObject({ code: "READ_ERROR", file: `/proc/self/${name}` });
   });
@@ -36,7 +41,10 @@ describe("a read that fails after the file is open", () => {
     const root = site({ "secret.css": "s" });
     fs.chmodSync(join(root, "secret.css"), 0);
     const buster = createCacheBuster({ root });
-    expect(errorOf(() => buster.url("/secret.css"))).toMatchObject({ code: "PERMISSION_DENIED", file: join(root, "secret.css") });
+    expect(errorOf(() => buster.url("/secret.css"))).toMatchObject({
+      code: "PERMISSION_DENIED",
+      file: join(root, "secret.css"),
+    });
     await expect(buster.hashAsync("/secret.css")).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
   });
 });
@@ -97,7 +105,10 @@ describe("memory", () => {
       }
       console.log(JSON.stringify({ growth: heap() - before }));
     `;
-    const run = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script, root], { encoding: "utf8", timeout: 120_000 });
+    const run = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script, root], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(run.stderr).toBe("");
     // 120 URLs of 512 KiB in each of three shapes, for two busters: 360 MB if they were kept;
     // the bounds (docs/core.md, "Limits") allow about 40 MB.

@@ -9,7 +9,25 @@ import { resolveUrlPath } from "../../src/core/url.js";
 // tests hold both to independent oracles (node:path), so that a path the shortcut wrongly takes
 // for normal shows up as a difference.
 
-const segment = fc.constantFrom("a", "img", "car.jpg", ".hidden", "..x", "x..", "...", ".", "..", "", "%2e", "%2e%2e", "%2f", "%5c", "\\", "b c", "ü");
+const segment = fc.constantFrom(
+  "a",
+  "img",
+  "car.jpg",
+  ".hidden",
+  "..x",
+  "x..",
+  "...",
+  ".",
+  "..",
+  "",
+  "%2e",
+  "%2e%2e",
+  "%2f",
+  "%5c",
+  "\\",
+  "b c",
+  "ü",
+);
 const urlPath = fc
   .tuple(fc.constantFrom("/", "", "\\"), fc.array(segment, { maxLength: 6 }), fc.boolean())
   .map(([lead, segs, trailing]) => `${lead}${segs.join("/")}${trailing ? "/" : ""}`);
@@ -61,7 +79,9 @@ describe("normal paths", () => {
       fc.property(urlPath, (path) => {
         if (oracle(path, "/") === "outside") return;
         const resolved = resolveUrlPath(path, "/", path);
-        const root = resolved.startsWith("/static/") ? (roots[0] as (typeof roots)[0]) : (roots[1] as (typeof roots)[0]);
+        const root = resolved.startsWith("/static/")
+          ? (roots[0] as (typeof roots)[0])
+          : (roots[1] as (typeof roots)[0]);
         const rest = resolved.slice(root.prefix.length);
         expect(fileFor(resolved, roots, path)).toBe(rest === "" ? root.dir : join(root.dir, rest));
       }),

@@ -9,7 +9,12 @@ const pkg = JSON.parse(fs.readFileSync(join(REPO, "package.json"), "utf8"));
 
 /** Runs a Node script from the repository root, where `cache-id` resolves to this package. */
 function node(args: string[], root = REPO) {
-  const run = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", timeout: 30_000, env: { ...process.env, ROOT: root } });
+  const run = spawnSync(process.execPath, args, {
+    cwd: REPO,
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...process.env, ROOT: root },
+  });
   return { ...run, stdout: run.stdout.trim() };
 }
 
@@ -17,7 +22,9 @@ describe("the built package", () => {
   it("has a built file for every condition of every entry point", () => {
     for (const [entry, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) {
       if (typeof conditions === "string") continue;
-      for (const [condition, target] of Object.entries(conditions as Record<string, { types: string; default: string }>)) {
+      for (const [condition, target] of Object.entries(
+        conditions as Record<string, { types: string; default: string }>,
+      )) {
         expect(fs.existsSync(join(REPO, target.types)), `${entry} ${condition} types`).toBe(true);
         expect(fs.existsSync(join(REPO, target.default)), `${entry} ${condition}`).toBe(true);
       }
@@ -26,14 +33,27 @@ describe("the built package", () => {
 
   it("busts a URL through ESM import", () => {
     const root = site({ "a.css": "a" });
-    const run = node(["--input-type=module", "-e", `import { createCacheBuster } from "cache-id"; console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`], root);
+    const run = node(
+      [
+        "--input-type=module",
+        "-e",
+        `import { createCacheBuster } from "cache-id"; console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`,
+      ],
+      root,
+    );
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("/a.css?v=ca978112ca");
   });
 
   it("busts a URL through CommonJS require", () => {
     const root = site({ "a.css": "a" });
-    const run = node(["-e", `const { createCacheBuster } = require("cache-id"); console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`], root);
+    const run = node(
+      [
+        "-e",
+        `const { createCacheBuster } = require("cache-id"); console.log(createCacheBuster({ root: process.env.ROOT }).url("/a.css"))`,
+      ],
+      root,
+    );
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("/a.css?v=ca978112ca");
   });
@@ -67,7 +87,9 @@ describe("the built package", () => {
       if (seen.has(file)) return;
       seen.add(file);
       const text = fs.readFileSync(file, "utf8");
-      for (const [, fromSpec, dynamicSpec] of text.matchAll(/^(?:import|export)\b[^;]*?["']([^"']+)["'];?$|\bimport\(\s*["']([^"']+)["']\s*\)/gm)) {
+      for (const [, fromSpec, dynamicSpec] of text.matchAll(
+        /^(?:import|export)\b[^;]*?["']([^"']+)["'];?$|\bimport\(\s*["']([^"']+)["']\s*\)/gm,
+      )) {
         const spec = fromSpec ?? dynamicSpec;
         if (spec!.startsWith("./")) visit(join(file, "..", spec!));
         else expect(spec, `${file} imports ${spec}`).toMatch(/^node:/);

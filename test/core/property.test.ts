@@ -17,24 +17,100 @@ const FILES: Record<string, string> = {
 const CANARY = "THE CANARY OUTSIDE THE ROOT";
 
 const segment = fc.constantFrom(
-  "a.css", "img", "car.jpg", "my%20car.jpg", "my car.jpg", "50%25.png", "sub", "deep", "x.js",
-  "canary.txt", "root", "..", ".", "%2e%2e", "%2E%2e", ".%2e", "%2f", "%2F", "%5c", "\\", "", "%00",
-  "%", "%zz", "%C3%BC", "ü", "a.css?x", "a.css#f", "nope.css",
+  "a.css",
+  "img",
+  "car.jpg",
+  "my%20car.jpg",
+  "my car.jpg",
+  "50%25.png",
+  "sub",
+  "deep",
+  "x.js",
+  "canary.txt",
+  "root",
+  "..",
+  ".",
+  "%2e%2e",
+  "%2E%2e",
+  ".%2e",
+  "%2f",
+  "%2F",
+  "%5c",
+  "\\",
+  "",
+  "%00",
+  "%",
+  "%zz",
+  "%C3%BC",
+  "ü",
+  "a.css?x",
+  "a.css#f",
+  "nope.css",
 );
-const prefix = fc.constantFrom("", "/", "./", "../", "//", "\\", "/\\", "http://x/", "HTTPS://x/", "data:", "mailto:", "#", "?", " ", "/root/../");
+const prefix = fc.constantFrom(
+  "",
+  "/",
+  "./",
+  "../",
+  "//",
+  "\\",
+  "/\\",
+  "http://x/",
+  "HTTPS://x/",
+  "data:",
+  "mailto:",
+  "#",
+  "?",
+  " ",
+  "/root/../",
+);
 const query = fc.option(
-  fc.array(fc.constantFrom("x=1", "v=old", "v", "y=a%20b", "", "v=1&v=2", "%76=enc", "z=?"), { maxLength: 4 }).map((p) => p.join("&")),
+  fc
+    .array(fc.constantFrom("x=1", "v=old", "v", "y=a%20b", "", "v=1&v=2", "%76=enc", "z=?"), { maxLength: 4 })
+    .map((p) => p.join("&")),
 );
 const fragment = fc.option(fc.constantFrom("", "top", "a?b", "x#y", "v=1"));
 const structuredUrl = fc
   .tuple(prefix, fc.array(segment, { maxLength: 6 }), query, fragment)
   .map(([p, segs, q, f]) => `${p}${segs.join("/")}${q === null ? "" : `?${q}`}${f === null ? "" : `#${f}`}`);
-const knownPath = fc.constantFrom("/a.css", "/img/car.jpg", "car.jpg", "../a.css", "/img/my%20car.jpg", "my car.jpg", "/img/50%25.png", "/sub/deep/x.js", "x.js", "/img/./../a.css", "/canary.txt", "deep/x.js");
+const knownPath = fc.constantFrom(
+  "/a.css",
+  "/img/car.jpg",
+  "car.jpg",
+  "../a.css",
+  "/img/my%20car.jpg",
+  "my car.jpg",
+  "/img/50%25.png",
+  "/sub/deep/x.js",
+  "x.js",
+  "/img/./../a.css",
+  "/canary.txt",
+  "deep/x.js",
+);
 const knownUrl = fc
   .tuple(fc.constantFrom("", " ", "./"), knownPath, query, fragment)
   .map(([p, path, q, f]) => `${p}${path}${q === null ? "" : `?${q}`}${f === null ? "" : `#${f}`}`);
-const anyUrl = fc.oneof(knownUrl, knownUrl, structuredUrl, structuredUrl, fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }));
-const page = fc.option(fc.constantFrom("/", "/img/", "/img/page.html", "/sub/deep/", "/sub/deep/i.html?x#y", "https://example.com/img/", "page", "/a/b/c/d/"), { nil: undefined });
+const anyUrl = fc.oneof(
+  knownUrl,
+  knownUrl,
+  structuredUrl,
+  structuredUrl,
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+);
+const page = fc.option(
+  fc.constantFrom(
+    "/",
+    "/img/",
+    "/img/page.html",
+    "/sub/deep/",
+    "/sub/deep/i.html?x#y",
+    "https://example.com/img/",
+    "page",
+    "/a/b/c/d/",
+  ),
+  { nil: undefined },
+);
 const policy = fc.constantFrom<MissingPolicy>("error", "warn", "ignore");
 
 /** Takes a URL apart the plain way, independently of the code under test. */
@@ -73,47 +149,52 @@ describe("any URL string", () => {
   it.each([
     ["always", 3000],
     ["watch", 600],
-  ] as const)("is busted, left exactly as given, or rejected with a CacheBustError, and never reads outside the root (validate: %s)", (validate, numRuns) => {
-    const dir = site({ ...FILES, "canary.txt": CANARY, "img/car.jpg": CANARY, "a.css": CANARY });
-    const root = join(dir, "root");
-    const canaries = ["canary.txt", "img/car.jpg", "a.css"].map((p) => join(dir, p));
-    const old = new Date(Date.now() - 3 * 86_400_000);
-    for (const c of canaries) fs.utimesSync(c, old, old);
-    const trackAtime = atimeTracksReads(dir);
-    const hashes = new Map(Object.entries(FILES).map(([, contents]) => [sha(contents), contents]));
-    let busted = 0;
+  ] as const)(
+    "is busted, left exactly as given, or rejected with a CacheBustError, and never reads outside the root (validate: %s)",
+    (validate, numRuns) => {
+      const dir = site({ ...FILES, "canary.txt": CANARY, "img/car.jpg": CANARY, "a.css": CANARY });
+      const root = join(dir, "root");
+      const canaries = ["canary.txt", "img/car.jpg", "a.css"].map((p) => join(dir, p));
+      const old = new Date(Date.now() - 3 * 86_400_000);
+      for (const c of canaries) fs.utimesSync(c, old, old);
+      const trackAtime = atimeTracksReads(dir);
+      const hashes = new Map(Object.entries(FILES).map(([, contents]) => [sha(contents), contents]));
+      let busted = 0;
 
-    fc.assert(
-      fc.property(anyUrl, page, policy, (url, from, missing) => {
-        const buster = createCacheBuster({ root, missing, validate, onWarning: () => {} });
-        let result: string;
-        try {
-          result = buster.url(url, from);
-          buster.close();
-        } catch (error) {
-          buster.close();
-          expect(error).toBeInstanceOf(CacheBustError);
-          expect((error as CacheBustError).message).toContain("cache-id:");
-          return;
-        }
-        for (const file of buster.entries()) expect(file.file.startsWith(`${root}/`)).toBe(true);
-        if (result === url && buster.hash(url, from) === undefined) return; // left alone, or missing under warn/ignore
-        // Busted: the same path, the other parameters in order, the same fragment, exactly one v.
-        const before = pieces(url.trim());
-        const after = pieces(result.trim());
-        expect(after.path).toBe(before.path);
-        expect(after.fragment).toBe(before.fragment);
-        expect(after.params.filter((p) => !isV(p))).toEqual(before.params.filter((p) => !isV(p) && (p !== "" || before.params.length > 1)));
-        const vs = after.params.filter(isV);
-        expect(vs).toHaveLength(1);
-        const hash = (vs[0] as string).slice(2);
-        expect(hashes.has(hash)).toBe(true);
-        expect(hash).not.toBe(sha(CANARY));
-        busted++;
-      }),
-      { numRuns, seed: 20261125 },
-    );
-    expect(busted).toBeGreaterThan(numRuns / 6);
-    if (trackAtime) for (const c of canaries) expect(fs.statSync(c).atimeMs).toBeLessThan(old.getTime() + 1000);
-  });
+      fc.assert(
+        fc.property(anyUrl, page, policy, (url, from, missing) => {
+          const buster = createCacheBuster({ root, missing, validate, onWarning: () => {} });
+          let result: string;
+          try {
+            result = buster.url(url, from);
+            buster.close();
+          } catch (error) {
+            buster.close();
+            expect(error).toBeInstanceOf(CacheBustError);
+            expect((error as CacheBustError).message).toContain("cache-id:");
+            return;
+          }
+          for (const file of buster.entries()) expect(file.file.startsWith(`${root}/`)).toBe(true);
+          if (result === url && buster.hash(url, from) === undefined) return; // left alone, or missing under warn/ignore
+          // Busted: the same path, the other parameters in order, the same fragment, exactly one v.
+          const before = pieces(url.trim());
+          const after = pieces(result.trim());
+          expect(after.path).toBe(before.path);
+          expect(after.fragment).toBe(before.fragment);
+          expect(after.params.filter((p) => !isV(p))).toEqual(
+            before.params.filter((p) => !isV(p) && (p !== "" || before.params.length > 1)),
+          );
+          const vs = after.params.filter(isV);
+          expect(vs).toHaveLength(1);
+          const hash = (vs[0] as string).slice(2);
+          expect(hashes.has(hash)).toBe(true);
+          expect(hash).not.toBe(sha(CANARY));
+          busted++;
+        }),
+        { numRuns, seed: 20261125 },
+      );
+      expect(busted).toBeGreaterThan(numRuns / 6);
+      if (trackAtime) for (const c of canaries) expect(fs.statSync(c).atimeMs).toBeLessThan(old.getTime() + 1000);
+    },
+  );
 });

@@ -13,7 +13,19 @@ function bytes(label: string, size: number): Buffer {
   return createHash("shake256", { outputLength: size }).update(label).digest();
 }
 
-const SIZES = [0, 1, 5, 4096, 70_000, SCRATCH_LIMIT - 2, SCRATCH_LIMIT - 1, SCRATCH_LIMIT, SCRATCH_LIMIT + 1, 300_000, 10];
+const SIZES = [
+  0,
+  1,
+  5,
+  4096,
+  70_000,
+  SCRATCH_LIMIT - 2,
+  SCRATCH_LIMIT - 1,
+  SCRATCH_LIMIT,
+  SCRATCH_LIMIT + 1,
+  300_000,
+  10,
+];
 
 describe("reads that share a buffer", () => {
   it("give each file the hash of its own bytes, from the largest file to the smallest and back", () => {

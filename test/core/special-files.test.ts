@@ -37,7 +37,9 @@ describe("special files", () => {
   it("rejects a dangling symbolic link as a missing file", () => {
     const root = site();
     fs.symlinkSync(join(root, "gone.css"), join(root, "link.css"));
-    expect(() => createCacheBuster({ root }).url("/link.css")).toThrow(expect.objectContaining({ code: "MISSING_FILE" }));
+    expect(() => createCacheBuster({ root }).url("/link.css")).toThrow(
+      expect.objectContaining({ code: "MISSING_FILE" }),
+    );
   });
 
   it("hashes a 1 GiB sparse file in bounded memory, sync and async", () => {
@@ -56,7 +58,10 @@ describe("special files", () => {
       const async = await createCacheBuster({ root: process.argv[1] }).hashAsync("/big.bin");
       console.log(JSON.stringify({ sync, async, syncGrowth: afterSync - before, asyncGrowth: peak() - before }));
     `;
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, root], { encoding: "utf8", timeout: 120_000 });
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, root], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(run.stderr).toBe("");
     const result = JSON.parse(run.stdout);
     const expected = execFileSync("sha256sum", [file], { encoding: "utf8" }).slice(0, 10);

@@ -126,13 +126,21 @@ describe("bad URLs", () => {
 
   it("rejects a non-string page URL", () => {
     const buster = createCacheBuster({ root: fixture() });
-    expect(() => buster.url("a.css", 7 as unknown as string)).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
+    expect(() => buster.url("a.css", 7 as unknown as string)).toThrow(
+      expect.objectContaining({ code: "BAD_ARGUMENT" }),
+    );
   });
 });
 
 describe("URL helpers", () => {
   it("splits a URL keeping every part as written", () => {
-    expect(splitUrl("/a%20b.css?x=1&y#f?g")).toEqual({ lead: "", path: "/a%20b.css", query: "x=1&y", fragment: "f?g", trail: "" });
+    expect(splitUrl("/a%20b.css?x=1&y#f?g")).toEqual({
+      lead: "",
+      path: "/a%20b.css",
+      query: "x=1&y",
+      fragment: "f?g",
+      trail: "",
+    });
   });
 
   it.each([

@@ -19,7 +19,10 @@ afterEach(() => {
 
 /** A watching buster over `root` whose files are already trusted (older than its window). */
 async function watching(root: string, files: string[], extra: CacheBustOptions = {}): Promise<CacheBuster> {
-  await settle(files.map((f) => join(root, f)), 6);
+  await settle(
+    files.map((f) => join(root, f)),
+    6,
+  );
   const buster = createCacheBuster({ root, validate: "watch", trustAfterMs: 5, ...extra });
   open.push(buster);
   return buster;
@@ -42,8 +45,17 @@ describe('validate: "watch"', () => {
 
   it.each([
     ["a same-size rewrite", (root: string) => fs.writeFileSync(join(root, "css/a.css"), "b")],
-    ["an atomic rename over it", (root: string) => (fs.writeFileSync(join(root, "t"), "b"), fs.renameSync(join(root, "t"), join(root, "css/a.css")))],
-    ["a delete and recreate", (root: string) => (fs.rmSync(join(root, "css/a.css")), fs.writeFileSync(join(root, "css/a.css"), "b"))],
+    [
+      "an atomic rename over it",
+      (root: string) => (
+        fs.writeFileSync(join(root, "t"), "b"),
+        fs.renameSync(join(root, "t"), join(root, "css/a.css"))
+      ),
+    ],
+    [
+      "a delete and recreate",
+      (root: string) => (fs.rmSync(join(root, "css/a.css")), fs.writeFileSync(join(root, "css/a.css"), "b")),
+    ],
     [
       "its parent directory renamed and another put in its place",
       (root: string) => {
@@ -109,7 +121,10 @@ describe('validate: "watch"', () => {
       closed.url("/a.css"); closed.close(); closed.close();
       console.log(closed.url("/a.css"));
     `;
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, root], { encoding: "utf8", timeout: 30_000 });
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, root], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(`/a.css?v=${sha("a")}`);
@@ -129,7 +144,11 @@ describe('validate: "watch"', () => {
   });
 
   it("refuses bad settings with BAD_ARGUMENT", () => {
-    expect(() => createCacheBuster({ validate: "watch", watch: { recheckMs: -1 } })).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
-    expect(() => createCacheBuster({ watch: { polling: true } as never })).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
+    expect(() => createCacheBuster({ validate: "watch", watch: { recheckMs: -1 } })).toThrow(
+      expect.objectContaining({ code: "BAD_ARGUMENT" }),
+    );
+    expect(() => createCacheBuster({ watch: { polling: true } as never })).toThrow(
+      expect.objectContaining({ code: "BAD_ARGUMENT" }),
+    );
   });
 });

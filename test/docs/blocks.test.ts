@@ -41,7 +41,9 @@ describe("the examples reader", () => {
   });
 
   it("checks an HTML result written on the comment line after the statement", () => {
-    expect(instrument('render();\n// <img src="/a.jpg">\n')).toContain('__expect(await (render()), /^<img src="\\/a\\.jpg">$/');
+    expect(instrument('render();\n// <img src="/a.jpg">\n')).toContain(
+      '__expect(await (render()), /^<img src="\\/a\\.jpg">$/',
+    );
   });
 
   it("reads … as anything and <hash> as hex digits", () => {

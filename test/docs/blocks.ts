@@ -67,7 +67,8 @@ export function where(block: Block, repo: string): string {
   return `${relative(repo, block.file)}:${block.line}`;
 }
 
-const STATEMENT = /^(\s*)(?!(?:const|let|var|import|export|try|if|for|function|class|return)\b)(\S.*?);(?:\s+\/\/\s?(.*))?$/;
+const STATEMENT =
+  /^(\s*)(?!(?:const|let|var|import|export|try|if|for|function|class|return)\b)(\S.*?);(?:\s+\/\/\s?(.*))?$/;
 const CHECKED_COMMENT = /^\/\/\s?(["<].*)$/;
 
 /**

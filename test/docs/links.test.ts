@@ -47,7 +47,7 @@ describe("the documentation's links", () => {
   });
 
   it("use GitHub's anchors for headings with code and punctuation", () => {
-    expect(anchor("Fingerprinted file names (`mode: \"path\"`)")).toBe("fingerprinted-file-names-mode-path");
+    expect(anchor('Fingerprinted file names (`mode: "path"`)')).toBe("fingerprinted-file-names-mode-path");
     expect(anchor("Freshness: never a stale hash")).toBe("freshness-never-a-stale-hash");
   });
 });

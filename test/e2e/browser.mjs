@@ -66,27 +66,34 @@ export async function readPage(page, url, { imageSelector, stylesheetSelector, t
     throw new Error(`${url}: HTTP ${response ? response.status() : "no response"}`);
   }
   // `evaluate` has no timeout of its own.
-  return withTimeout(page.evaluate(async ({ imageSelector, stylesheetSelector }) => {
-    const img = document.querySelector(imageSelector);
-    const link = document.querySelector(stylesheetSelector);
-    if (!img || !link) throw new Error(`${location.href}: no ${img ? stylesheetSelector : imageSelector}`);
-    await img.decode();
-    // The bytes the browser holds for the image's URL, from its cache only (never the network).
-    const cached = await fetch(img.currentSrc, { cache: "only-if-cached", mode: "same-origin" });
-    const digest = await crypto.subtle.digest("SHA-256", await cached.arrayBuffer());
-    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-    // A resource served by the browser's HTTP cache transferred nothing over the network.
-    const fromBrowserCache = (href) => {
-      const entry = performance.getEntriesByName(href, "resource")[0];
-      return entry ? entry.transferSize === 0 : undefined;
-    };
-    return {
-      background: getComputedStyle(document.body).backgroundColor,
-      stylesheet: link.href,
-      stylesheetFromBrowserCache: fromBrowserCache(link.href),
-      image: img.currentSrc,
-      imageSha256: hex,
-      imageFromBrowserCache: fromBrowserCache(img.currentSrc),
-    };
-  }, { imageSelector, stylesheetSelector }), timeoutMs, `reading ${url}`);
+  return withTimeout(
+    page.evaluate(
+      async ({ imageSelector, stylesheetSelector }) => {
+        const img = document.querySelector(imageSelector);
+        const link = document.querySelector(stylesheetSelector);
+        if (!img || !link) throw new Error(`${location.href}: no ${img ? stylesheetSelector : imageSelector}`);
+        await img.decode();
+        // The bytes the browser holds for the image's URL, from its cache only (never the network).
+        const cached = await fetch(img.currentSrc, { cache: "only-if-cached", mode: "same-origin" });
+        const digest = await crypto.subtle.digest("SHA-256", await cached.arrayBuffer());
+        const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+        // A resource served by the browser's HTTP cache transferred nothing over the network.
+        const fromBrowserCache = (href) => {
+          const entry = performance.getEntriesByName(href, "resource")[0];
+          return entry ? entry.transferSize === 0 : undefined;
+        };
+        return {
+          background: getComputedStyle(document.body).backgroundColor,
+          stylesheet: link.href,
+          stylesheetFromBrowserCache: fromBrowserCache(link.href),
+          image: img.currentSrc,
+          imageSha256: hex,
+          imageFromBrowserCache: fromBrowserCache(img.currentSrc),
+        };
+      },
+      { imageSelector, stylesheetSelector },
+    ),
+    timeoutMs,
+    `reading ${url}`,
+  );
 }

@@ -48,11 +48,15 @@ async function respond(root, request, response) {
     // Never cached anywhere: a file that appears later must be served then.
     return send(404, { "Content-Type": "text/plain", "Cache-Control": "no-store" }, "not found\n");
   }
-  send(200, {
-    "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
-    "Content-Length": body.length,
-    "Cache-Control": cacheControlFor(file),
-  }, body);
+  send(
+    200,
+    {
+      "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      "Content-Length": body.length,
+      "Cache-Control": cacheControlFor(file),
+    },
+    body,
+  );
 }
 
 /**
@@ -74,10 +78,11 @@ export function startOrigin(root) {
       resolve({
         port,
         url: `http://127.0.0.1:${port}`,
-        close: () => new Promise((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

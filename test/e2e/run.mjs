@@ -57,7 +57,9 @@ function missingPrerequisites() {
 /** Whether a page's asset URL carries a fingerprint of the given mode. */
 function isBusted(url, mode) {
   const { pathname, searchParams } = new URL(url);
-  return mode === "query" ? /^[0-9a-f]{10}$/.test(searchParams.get("v") ?? "") : /\.[0-9a-f]{10}\.[a-z]+$/.test(pathname);
+  return mode === "query"
+    ? /^[0-9a-f]{10}$/.test(searchParams.get("v") ?? "")
+    : /\.[0-9a-f]{10}\.[a-z]+$/.test(pathname);
 }
 
 /** Fetches a URL (bounded) and returns its body's bytes. */
@@ -69,7 +71,11 @@ async function fetchBytes(url) {
 
 /** A page in a new browser context: its own, empty, HTTP cache. */
 async function openPage(browser, cleanup) {
-  const context = await withTimeout(browser.newContext({ viewport: { width: 800, height: 600 } }), 20000, "new browser context");
+  const context = await withTimeout(
+    browser.newContext({ viewport: { width: 800, height: 600 } }),
+    20000,
+    "new browser context",
+  );
   cleanup.add("browser context", () => context.close());
   const page = await withTimeout(context.newPage(), 20000, "new page");
   page.setDefaultTimeout(20000);
@@ -181,7 +187,12 @@ async function runScenario(scenario, { browser, workRoot, shotsDir, shots, clean
 function printResults(results) {
   for (const r of results) {
     console.log(`  ${r.ok ? "ok  " : "FAIL"} ${r.name}`);
-    if (!r.ok) console.log(`       ${String(r.error?.message ?? r.error).split("\n").join("\n       ")}`);
+    if (!r.ok)
+      console.log(
+        `       ${String(r.error?.message ?? r.error)
+          .split("\n")
+          .join("\n       ")}`,
+      );
   }
 }
 
@@ -190,7 +201,12 @@ async function runRecorded(scenario, { browser, workRoot, shotsDir, cleanup }) {
   // Checks run as soon as their data is in; their results are reported in declared order.
   const pending = [];
   const check = (name, body) => {
-    const outcome = Promise.resolve().then(body).then(() => ({ ok: true }), (error) => ({ ok: false, error }));
+    const outcome = Promise.resolve()
+      .then(body)
+      .then(
+        () => ({ ok: true }),
+        (error) => ({ ok: false, error }),
+      );
     pending.push({ name, outcome });
   };
   const log = (message) => console.log(`  ... ${message}`);

@@ -135,7 +135,9 @@ export function createCleanup() {
   return {
     add(what, stop) {
       if (released) {
-        Promise.resolve().then(stop).catch((error) => console.error(`clean-up: ${what}: ${error.message}`));
+        Promise.resolve()
+          .then(stop)
+          .catch((error) => console.error(`clean-up: ${what}: ${error.message}`));
         return;
       }
       steps.push({ what, stop });

@@ -39,14 +39,21 @@ export async function startVarnish({ vclFile, backendPort, workDir, cleanup, tim
   const port = await freePort();
   const args = [
     "-F",
-    "-a", `127.0.0.1:${port}`,
+    "-a",
+    `127.0.0.1:${port}`,
     // No management port: nothing listens but the HTTP address above.
-    "-T", "none",
-    "-n", path.join(workDir, "varnishd"),
-    "-p", `vcl_path=${workDir}`,
-    "-f", vcl,
-    "-s", "malloc,32m",
-    "-l", "2m",
+    "-T",
+    "none",
+    "-n",
+    path.join(workDir, "varnishd"),
+    "-p",
+    `vcl_path=${workDir}`,
+    "-f",
+    vcl,
+    "-s",
+    "malloc,32m",
+    "-l",
+    "2m",
   ];
   const child = startProcess(varnishd, args, { cleanup });
   let spawnError;
@@ -59,11 +66,14 @@ export async function startVarnish({ vclFile, backendPort, workDir, cleanup, tim
     if (child.exitCode !== null || child.signalCode !== null) return "varnishd exited";
     return undefined;
   };
-  await waitUntil(async () => {
-    // Any HTTP answer means the cache process is up (the origin answers 404, never cached).
-    const response = await fetch(`${url}/__e2e_ready`, { signal: AbortSignal.timeout(2000) });
-    return response.status > 0;
-  }, { timeoutMs, intervalMs: 200, what: `varnishd ${args.join(" ")}`, abortIf }).catch((error) => {
+  await waitUntil(
+    async () => {
+      // Any HTTP answer means the cache process is up (the origin answers 404, never cached).
+      const response = await fetch(`${url}/__e2e_ready`, { signal: AbortSignal.timeout(2000) });
+      return response.status > 0;
+    },
+    { timeoutMs, intervalMs: 200, what: `varnishd ${args.join(" ")}`, abortIf },
+  ).catch((error) => {
     throw new Error(`${error.message}\n${child.output()}`);
   });
   return { url, pid: child.pid, output: () => child.output() };

@@ -5,7 +5,12 @@ import { srcsetUrls } from "../../src/html/srcset.js";
 
 const tag = (url: string) => `${url}?v=1`;
 const rewrite = (html: string, bust: (url: string) => string | undefined = tag) =>
-  rewriteHtml(html, { bustFor: () => (url) => bust(url), onCssError: (e) => { throw e; } }) ?? html;
+  rewriteHtml(html, {
+    bustFor: () => (url) => bust(url),
+    onCssError: (e) => {
+      throw e;
+    },
+  }) ?? html;
 
 describe("srcsetUrls", () => {
   const urls = (value: string) => srcsetUrls(value).map(({ start, end }) => value.slice(start, end));
@@ -25,7 +30,10 @@ describe("srcsetUrls", () => {
 
 describe("decodeWithMap", () => {
   it("maps every decoded character back to its reference", () => {
-    expect(decodeWithMap("a&amp;b&#x2F;c\r\nd", "a&b/c\nd")).toEqual({ value: "a&b/c\nd", map: [0, 1, 6, 7, 13, 14, 16, 17] });
+    expect(decodeWithMap("a&amp;b&#x2F;c\r\nd", "a&b/c\nd")).toEqual({
+      value: "a&b/c\nd",
+      map: [0, 1, 6, 7, 13, 14, 16, 17],
+    });
   });
 
   it("gives up on a value it would read differently from the parser", () => {
@@ -37,13 +45,19 @@ describe("rewriteHtml", () => {
   it("leaves an attribute with an unusual character reference as written and says where", () => {
     const html = '<p>\n<img src="a&copy.png">';
     const told: number[] = [];
-    const out = rewriteHtml(html, { bustFor: () => tag, onCssError: () => {}, onUnreadableValue: (offset) => told.push(offset) });
+    const out = rewriteHtml(html, {
+      bustFor: () => tag,
+      onCssError: () => {},
+      onUnreadableValue: (offset) => told.push(offset),
+    });
     expect(out).toBeUndefined();
     expect(told).toEqual([html.indexOf("a&copy")]);
   });
 
   it("keeps a byte order mark and CR LF inside a value", () => {
-    expect(rewrite('\uFEFF<img srcset="a.png 1x,\r\n b.png 2x">')).toBe('\uFEFF<img srcset="a.png?v=1 1x,\r\n b.png?v=1 2x">');
+    expect(rewrite('\uFEFF<img srcset="a.png 1x,\r\n b.png 2x">')).toBe(
+      '\uFEFF<img srcset="a.png?v=1 1x,\r\n b.png?v=1 2x">',
+    );
   });
 
   it("rewrites only the URL inside an attribute with character references", () => {
@@ -56,11 +70,15 @@ describe("rewriteHtml", () => {
 
   it("busts href and xlink:href of SVG use but not of SVG a", () => {
     const html = '<svg><use href="i.svg#a"/><use xlink:href="i.svg#b"/><a href="x.svg">x</a></svg>';
-    expect(rewrite(html, (u) => u.replace("#", "?v=1#"))).toBe('<svg><use href="i.svg?v=1#a"/><use xlink:href="i.svg?v=1#b"/><a href="x.svg">x</a></svg>');
+    expect(rewrite(html, (u) => u.replace("#", "?v=1#"))).toBe(
+      '<svg><use href="i.svg?v=1#a"/><use xlink:href="i.svg?v=1#b"/><a href="x.svg">x</a></svg>',
+    );
   });
 
   it("busts @import and url() in a <style> element, keeping the rest", () => {
-    expect(rewrite('<style>@import "a.css";\n p { color: red }</style>')).toBe('<style>@import "a.css?v=1";\n p { color: red }</style>');
+    expect(rewrite('<style>@import "a.css";\n p { color: red }</style>')).toBe(
+      '<style>@import "a.css?v=1";\n p { color: red }</style>',
+    );
   });
 
   it("finds no URL in a <script> or a comment", () => {

@@ -66,8 +66,15 @@ describe("path mode", () => {
     const root = tree({ "my car.jpg": "car" });
     const b = path(root);
     b.url("/my%20car.jpg");
-    expect(b.entries().map(({ urlPath, busted, fingerprinted, hash }) => ({ urlPath, busted, fingerprinted, hash }))).toEqual([
-      { urlPath: "/my car.jpg", busted: `/my%20car.${sha("car")}.jpg`, fingerprinted: `/my car.${sha("car")}.jpg`, hash: sha("car") },
+    expect(
+      b.entries().map(({ urlPath, busted, fingerprinted, hash }) => ({ urlPath, busted, fingerprinted, hash })),
+    ).toEqual([
+      {
+        urlPath: "/my car.jpg",
+        busted: `/my%20car.${sha("car")}.jpg`,
+        fingerprinted: `/my car.${sha("car")}.jpg`,
+        hash: sha("car"),
+      },
     ]);
   });
 

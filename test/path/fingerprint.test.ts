@@ -35,12 +35,17 @@ describe("unfingerprintName", () => {
     expect(unfingerprintName(name, H.length)).toEqual({ name: plain, hash: H });
   });
 
-  it.each(["car.jpg", `.${H}`, `${H}.jpg`, "car.3F2A9C1B0D.jpg", "car.3f2a9c1b.jpg"])("finds no fingerprint in %s", (name) => {
-    expect(unfingerprintName(name, H.length)).toBeUndefined();
-  });
+  it.each(["car.jpg", `.${H}`, `${H}.jpg`, "car.3F2A9C1B0D.jpg", "car.3f2a9c1b.jpg"])(
+    "finds no fingerprint in %s",
+    (name) => {
+      expect(unfingerprintName(name, H.length)).toBeUndefined();
+    },
+  );
 
   it("undoes fingerprintName for any name", () => {
-    const name = fc.stringMatching(/^[a-zA-Z0-9_. -]{1,20}$/).filter((n) => unfingerprintName(n, 10) === undefined && n !== "." && n !== "..");
+    const name = fc
+      .stringMatching(/^[a-zA-Z0-9_. -]{1,20}$/)
+      .filter((n) => unfingerprintName(n, 10) === undefined && n !== "." && n !== "..");
     const hash = fc.stringMatching(/^[0-9a-f]{10}$/);
     fc.assert(
       fc.property(name, hash, (n, h) => {

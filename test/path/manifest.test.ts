@@ -27,8 +27,8 @@ describe("manifest", () => {
     const root = tree({ "a.css": "a", "b.css": "b" });
     const one = createCacheBuster({ root });
     const two = createCacheBuster({ root });
-    one.url("/a.css"), one.url("/b.css");
-    two.url("/b.css"), two.url("/a.css");
+    (one.url("/a.css"), one.url("/b.css"));
+    (two.url("/b.css"), two.url("/a.css"));
     expect(formatManifest(one.entries())).toBe(formatManifest(two.entries()));
   });
 

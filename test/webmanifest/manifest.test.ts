@@ -20,13 +20,21 @@ const MANIFEST = `{
 describe("jsonStrings", () => {
   it("finds every string value with the keys and indexes that lead to it", () => {
     const found = jsonStrings('{"a":[{"src":"x\\"y"}, 1, "z"], "b": {"c": true}}').map((s) => [s.path, s.value]);
-    expect(found).toEqual([[["a", 0, "src"], 'x"y'], [["a", 2], "z"]]);
+    expect(found).toEqual([
+      [["a", 0, "src"], 'x"y'],
+      [["a", 2], "z"],
+    ]);
   });
 });
 
 describe("webManifestTransformer", () => {
   it("busts icons, screenshots and shortcut icons against the manifest's URL and keeps every other byte", () => {
-    const site = tree({ "app/site.webmanifest": MANIFEST, "app/icons/a.png": "A", "icons/b.png": "B", "shot.png": "S" });
+    const site = tree({
+      "app/site.webmanifest": MANIFEST,
+      "app/icons/a.png": "A",
+      "icons/b.png": "B",
+      "shot.png": "S",
+    });
     const buster = createCacheBuster({ root: site, transformers: [webManifestTransformer()] });
     buster.url("/app/site.webmanifest");
     const [a, b, s] = [sha("A"), sha("B"), sha("S")];
@@ -48,16 +56,27 @@ describe("webManifestTransformer", () => {
 
 describe("cache-id <dir> with a web app manifest", () => {
   it("rewrites the manifest in place and links it by the hash of its rewritten bytes", () => {
-    const site = tree({ "index.html": '<link rel="manifest" href="/manifest.json">', "manifest.json": '{"icons":[{"src":"/a.png"}]}', "a.png": "A" });
+    const site = tree({
+      "index.html": '<link rel="manifest" href="/manifest.json">',
+      "manifest.json": '{"icons":[{"src":"/a.png"}]}',
+      "a.png": "A",
+    });
     expect(cli([site]).code).toBe(0);
     const manifest = fs.readFileSync(join(site, "manifest.json"), "utf8");
     expect(manifest).toBe(`{"icons":[{"src":"/a.png?v=${sha("A")}"}]}`);
-    expect(fs.readFileSync(join(site, "index.html"), "utf8")).toBe(`<link rel="manifest" href="/manifest.json?v=${sha(manifest)}">`);
+    expect(fs.readFileSync(join(site, "index.html"), "utf8")).toBe(
+      `<link rel="manifest" href="/manifest.json?v=${sha(manifest)}">`,
+    );
   });
 
   it("reports an icon that names no file", () => {
-    const site = tree({ "index.html": '<link rel="manifest" href="/site.webmanifest">', "site.webmanifest": '{"icons":[{"src":"/nope.png"}]}' });
+    const site = tree({
+      "index.html": '<link rel="manifest" href="/site.webmanifest">',
+      "site.webmanifest": '{"icons":[{"src":"/nope.png"}]}',
+    });
     const r = JSON.parse(cli([site, "--json"]).stdout);
-    expect(r.problems).toContainEqual(expect.objectContaining({ file: "site.webmanifest", url: "/nope.png", code: "MISSING_FILE" }));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ file: "site.webmanifest", url: "/nope.png", code: "MISSING_FILE" }),
+    );
   });
 });
