@@ -1,4 +1,5 @@
 import { BoundedMap } from "./bounded.js";
+import type { Entry } from "./cache.js";
 import type { Drivers } from "./drive.js";
 import type { Core, Resolution } from "./resolve.js";
 import type { CallOptions } from "./types.js";
@@ -14,6 +15,11 @@ import { isRootRelative } from "./url.js";
 export class Lookups {
   readonly #memo = new BoundedMap<Resolution>();
   readonly #rendered = new BoundedMap<string>((key, busted) => key.length + busted.length);
+  /**
+   * With `validate: "watch"`: the same answers with the entry each was made from, reused while
+   * the watcher vouches for that entry (the check a hit makes anyway, without the lookups).
+   */
+  readonly #watched = new BoundedMap<{ busted: string; entry: Entry }>((key, v) => key.length + v.busted.length);
   readonly #once: boolean;
 
   constructor(
@@ -25,16 +31,30 @@ export class Lookups {
 
   /** The busted URL remembered for a root-relative URL called without options, counted as a hit. */
   rendered(url: unknown): string | undefined {
-    if (!this.#once || typeof url !== "string") return undefined;
+    if (typeof url !== "string") return undefined;
+    if (this.core.watch) return this.#renderedWatched(url);
+    if (!this.#once) return undefined;
     const known = this.#rendered.get(url);
     if (known !== undefined) this.core.cache.counters.hits++;
     return known;
   }
 
+  #renderedWatched(url: string): string | undefined {
+    const known = this.#watched.get(url);
+    if (known === undefined) return undefined;
+    const { cache, watch } = this.core;
+    if (cache.entries.get(known.entry.key) !== known.entry || !watch?.fresh(known.entry, cache.entries)) return undefined;
+    cache.counters.hits++;
+    return known.busted;
+  }
+
   /** Remembers the busted URL of a call without options (see {@link rendered}). */
   remember(url: unknown, resolution: Resolution, busted: string): void {
-    if (this.#once && resolution.kind === "file" && isRootRelative(url as string))
-      this.#rendered.set(url as string, busted);
+    if (resolution.kind !== "file" || !isRootRelative(url as string)) return;
+    if (this.#once) this.#rendered.set(url as string, busted);
+    // One candidate only: a file appearing in a root searched first must be found at once.
+    else if (this.core.watch && resolution.target.candidates.length === 1)
+      this.#watched.set(url as string, { busted, entry: resolution.entry });
   }
 
   /** What a URL resolves to, with blocking I/O. */
@@ -61,6 +81,7 @@ export class Lookups {
   clear(): void {
     this.#memo.clear();
     this.#rendered.clear();
+    this.#watched.clear();
   }
 
   #keyOf(url: unknown, call: CallOptions): string | undefined {
