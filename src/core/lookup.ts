@@ -43,7 +43,8 @@ export class Lookups {
     const known = this.#watched.get(url);
     if (known === undefined) return undefined;
     const { cache, watch } = this.core;
-    if (cache.entries.get(known.entry.key) !== known.entry || !watch?.fresh(known.entry, cache.entries)) return undefined;
+    if (cache.entries.get(known.entry.key) !== known.entry || !watch?.fresh(known.entry, cache.entries))
+      return undefined;
     cache.counters.hits++;
     return known.busted;
   }

@@ -1,42 +1,17 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import express from "express";
 import Fastify from "fastify";
 import { afterEach } from "vitest";
+export { sha, site, write } from "../core/fixtures.js";
 import type { CacheBuster } from "../../src/index.js";
 import { fastifyAssets, serveAssets, type ServeOptions } from "../../src/serve/index.js";
 
-const made: string[] = [];
 const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** A fresh temporary directory holding `files` (path -> contents), removed after the test. */
-export function site(files: Record<string, string | Buffer> = {}): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), "cache-id-serve-")));
-  made.push(dir);
-  for (const [path, contents] of Object.entries(files)) write(dir, path, contents);
-  return dir;
-}
-
-/** Writes a file, creating its directories. */
-export function write(dir: string, path: string, contents: string | Buffer): string {
-  const file = join(dir, path);
-  fs.mkdirSync(dirname(file), { recursive: true });
-  fs.writeFileSync(file, contents);
-  return file;
-}
-
-/** What anyone can recompute: `sha256sum file | cut -c1-10`. */
-export function sha(contents: string | Buffer, length = 10): string {
-  return createHash("sha256").update(contents).digest("hex").slice(0, length);
-}
 
 /** A running server on 127.0.0.1, closed after the test. */
 export interface Running {
