@@ -7,8 +7,8 @@ import type { BustedFile, ResolvedOptions } from "../core/types.js";
 import { byCodeUnit } from "../core/order.js";
 import { digestOf } from "./text.js";
 
-/** The first `length` hex characters of `algorithm`'s digest of a file, read in chunks (bounded memory). */
-function hashFile(file: string, algorithm: string, length: number): string | undefined {
+/** `use` applied to an open regular file; `undefined` if it is not one or cannot be read. */
+function withRegularFile<T>(file: string, use: (fd: number) => T): T | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, READ_FLAGS_FOLLOWING);
@@ -16,11 +16,7 @@ function hashFile(file: string, algorithm: string, length: number): string | und
     return undefined;
   }
   try {
-    if (!fs.fstatSync(fd).isFile()) return undefined;
-    const hash = createHash(algorithm);
-    const buffer = Buffer.allocUnsafe(1 << 16);
-    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
-    return hash.digest("hex").slice(0, length);
+    return fs.fstatSync(fd).isFile() ? use(fd) : undefined;
   } catch {
     return undefined;
   } finally {
@@ -28,21 +24,19 @@ function hashFile(file: string, algorithm: string, length: number): string | und
   }
 }
 
+/** The first `length` hex characters of `algorithm`'s digest of a file, read in chunks (bounded memory). */
+function hashFile(file: string, algorithm: string, length: number): string | undefined {
+  return withRegularFile(file, (fd) => {
+    const hash = createHash(algorithm);
+    const buffer = Buffer.allocUnsafe(1 << 16);
+    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+    return hash.digest("hex").slice(0, length);
+  });
+}
+
 /** A stylesheet's bytes (rewritten stylesheets are read whole anyway), or `undefined` if it is not a regular file. */
 function readRegular(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, READ_FLAGS_FOLLOWING);
-  } catch {
-    return undefined;
-  }
-  try {
-    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withRegularFile(file, (fd) => fs.readFileSync(fd));
 }
 
 /** Whether a file still holds the bytes it was hashed from. */

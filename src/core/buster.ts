@@ -88,6 +88,22 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const { hashOf, urlOf, fileOf } = answers(core);
   const list = (): BustedFile[] => cache.sorted().map(([urlPath, entry]) => bustedFile(urlPath, entry, opts));
 
+  type Answer<T> = (url: unknown, call: CallOptions, resolution: Resolution) => T;
+  /** A method that resolves a URL with blocking reads and answers from the resolution. */
+  const answerSync =
+    <T>(answer: Answer<T>) =>
+    (url: string, from?: string | CallOptions): T => {
+      const call = callOptions(from);
+      return answer(url, call, lookups.sync(url, call));
+    };
+  /** The same without blocking the event loop. */
+  const answerAsync =
+    <T>(answer: Answer<T>) =>
+    async (url: string, from?: string | CallOptions): Promise<T> => {
+      const call = callOptions(from);
+      return answer(url, call, await lookups.async(url, call));
+    };
+
   const buster: CacheBuster & { [CACHE_BUSTER]: true } = {
     [CACHE_BUSTER]: true,
     options: opts,
@@ -100,26 +116,11 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
       if (from === undefined) lookups.remember(url, resolution, busted);
       return busted;
     },
-    async urlAsync(url, from) {
-      const call = callOptions(from);
-      return urlOf(url, call, await lookups.async(url, call));
-    },
-    hash(url, from) {
-      const call = callOptions(from);
-      return hashOf(url, call, lookups.sync(url, call));
-    },
-    async hashAsync(url, from) {
-      const call = callOptions(from);
-      return hashOf(url, call, await lookups.async(url, call));
-    },
-    lookup(url, from) {
-      const call = callOptions(from);
-      return fileOf(url, call, lookups.sync(url, call));
-    },
-    async lookupAsync(url, from) {
-      const call = callOptions(from);
-      return fileOf(url, call, await lookups.async(url, call));
-    },
+    urlAsync: answerAsync(urlOf),
+    hash: answerSync(hashOf),
+    hashAsync: answerAsync(hashOf),
+    lookup: answerSync(fileOf),
+    lookupAsync: answerAsync(fileOf),
     integrity(url, algorithm = "sha384", from) {
       checkSriAlgorithm(algorithm, url);
       const call = callOptions(from);
