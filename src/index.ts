@@ -19,4 +19,6 @@ export type {
   WatchOptions,
 } from "./core/types.js";
 export { buildManifest, formatManifest, writeManifest } from "./core/manifest.js";
+export { writeInside, writeInsideSync } from "./core/gate.js";
+export type { GateOptions } from "./core/gate.js";
 export type { Manifest, ManifestEntry } from "./core/manifest.js";

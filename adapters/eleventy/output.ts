@@ -1,5 +1,4 @@
-import { writeInsideSync } from "../../src/core/gate.js";
-import { formatManifest, type BustedFile, type CacheBustError } from "../../src/index.js";
+import { formatManifest, writeInsideSync, type BustedFile, type CacheBustError } from "../../src/index.js";
 import type { LayeredLookup } from "./lookup.js";
 
 /** How a refused write is reported: thrown (a build) or warned about (watch and serve). */

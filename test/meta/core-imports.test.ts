@@ -2,7 +2,7 @@
 // and every file of src/core/ once the core lives there, imports only `node:` modules and
 // relative files, statically, dynamically or through require().
 import { describe, expect, it } from "vitest";
-import { importGraph, importsOf, sourceFiles } from "./sources.js";
+import { importGraph, importsOf, resolveRelative, sourceFiles } from "./sources.js";
 
 /** The files reachable from `entry` through relative imports, `entry` included. */
 function reachable(entry: string, graph: Map<string, string[]>): string[] {
@@ -34,5 +34,17 @@ describe("the core", () => {
 
   it("imports only node: modules and its own files", () => {
     expect(packageImports(coreFiles())).toEqual([]);
+  });
+});
+
+describe("the adapters", () => {
+  it("reach the core only through its public entry, src/index.ts", () => {
+    const inner = sourceFiles("adapters").flatMap((file) =>
+      importsOf(file)
+        .map(({ specifier, line }) => ({ target: resolveRelative(file, specifier), line }))
+        .filter(({ target }) => target?.startsWith("src/core/"))
+        .map(({ target, line }) => `${file}:${line} ${target}`),
+    );
+    expect(inner).toEqual([]);
   });
 });
