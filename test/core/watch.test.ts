@@ -102,6 +102,35 @@ describe('validate: "watch"', () => {
     expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("b")}`);
   });
 
+  it("re-checks on time within one long synchronous run too, not only between runs", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"], { watch: { maxDirectories: 0, recheckMs: 50 } });
+    buster.url("/a.css");
+    await sleep(5);
+    buster.url("/a.css");
+    const file = join(root, "a.css");
+    const { mtime } = fs.statSync(file);
+    fs.writeFileSync(file, "b");
+    fs.utimesSync(file, mtime, mtime);
+    // No await from here on: no event, timer or microtask can run in between.
+    for (const end = Date.now() + 100; Date.now() < end;) buster.url("/a.css");
+    expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("b")}`);
+  });
+
+  it("checks every file again on the next call after refresh()", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"]);
+    buster.url("/a.css");
+    await sleep(5);
+    buster.url("/a.css");
+    const before = buster.stats().stats;
+    buster.url("/a.css");
+    expect(buster.stats().stats).toBe(before);
+    buster.refresh();
+    buster.url("/a.css");
+    expect(buster.stats().stats).toBe(before + 1);
+  });
+
   it("still re-reads a file changed within the trust window on every call", async () => {
     const root = site({ "a.css": "a" });
     const buster = createCacheBuster({ root, validate: "watch" }); // 3 s window: nothing trusted yet
