@@ -2,8 +2,10 @@ import { BoundedMap } from "./bounded.js";
 import type { Entry } from "./cache.js";
 import type { Drivers } from "./drive.js";
 import type { Core, Resolution } from "./resolve.js";
+import type { Target } from "./target.js";
 import type { CallOptions } from "./types.js";
 import { isRootRelative } from "./url.js";
+import type { WatchTracker } from "./watch.js";
 
 /** Most watched hits answered on one clock reading (see `Lookups.#clock`). */
 const CLOCK_HITS = 32;
@@ -22,8 +24,8 @@ interface WatchedAnswer {
  * What URLs resolve to, through the `validate: "once"` memos: the resolution of each URL (by
  * URL and base directory) in this generation, and the busted URL of each root-relative URL
  * called without options, the call a template build makes most. Both are cleared together by
- * `refresh()`, so the second is never older than the first. Without "once", no memo. URLs
- * left alone are not remembered; both memos are bounded (see `BoundedMap`).
+ * `refresh()`, so the second is never older than the first. Without "once", only the watched
+ * memos below. URLs left alone are not remembered; every memo is bounded (see `BoundedMap`).
  */
 export class Lookups {
   readonly #memo = new BoundedMap<Resolution>();
@@ -34,6 +36,13 @@ export class Lookups {
    * since) and the re-check time not reached, so that a hit costs a clock read, not the lookups.
    */
   readonly #watched = new BoundedMap<WatchedAnswer>((key, v) => key.length + v.busted.length);
+  /**
+   * With `validate: "watch"`: root-relative URLs a lookup without blocking (a server's) found
+   * missing, reused while the watcher vouches that nothing appeared: no event since the lookup
+   * began in a directory watched before it, and the re-check time not reached. So a client
+   * asking again and again for a file that is not there costs no system call.
+   */
+  readonly #absent = new BoundedMap<{ resolution: Resolution; epoch: number; until: number }>();
   readonly #once: boolean;
   /** The clock watched hits are checked against, and how many more hits may use it (see `#clock`). */
   #now = 0;
@@ -117,11 +126,35 @@ export class Lookups {
   /** What a URL resolves to, without blocking. */
   async async(url: unknown, call: CallOptions): Promise<Resolution> {
     const key = this.#keyOf(url, call);
-    const known = key === undefined ? undefined : this.#known(key);
+    const known = key === undefined ? this.#stillAbsent(url, call) : this.#known(key);
     if (known) return known;
+    const { watch } = this.core;
+    // Taken before the lookup: an event that comes while it runs must void what it finds.
+    const startedAt = watch ? Date.now() : 0;
+    const epoch = watch?.epoch;
     const resolution = await this.drive.resolveAsync(url, call.from);
     if (key !== undefined && resolution.kind !== "skip") this.#memo.set(key, resolution);
+    else if (resolution.kind === "missing" && epoch !== undefined)
+      this.#rememberAbsent(url, resolution, startedAt, epoch);
     return resolution;
+  }
+
+  /** The missing resolution remembered for a root-relative URL (see `#absent`), if still vouched for. */
+  #stillAbsent(url: unknown, call: CallOptions): Resolution | undefined {
+    if (this.core.watch === undefined || call.from !== undefined || typeof url !== "string") return undefined;
+    const known = this.#absent.get(url);
+    if (known === undefined || known.epoch !== this.core.watch.epoch || Date.now() >= known.until) return undefined;
+    return known.resolution;
+  }
+
+  #rememberAbsent(url: unknown, resolution: Resolution, startedAt: number, epoch: number): void {
+    if (!isRootRelative(url as string)) return;
+    const t = this.core.targets.get(url, undefined);
+    // One candidate only, as for `#watched`.
+    if (t === undefined || t.candidates.length !== 1) return;
+    const file = (t.candidates[0] as Target["candidates"][number]).candidate.file;
+    const until = (this.core.watch as WatchTracker).absentUntil(file, startedAt);
+    if (until > Date.now()) this.#absent.set(url as string, { resolution, epoch, until });
   }
 
   /** Forgets both memos (a new build). */
@@ -129,6 +162,7 @@ export class Lookups {
     this.#memo.clear();
     this.#rendered.clear();
     this.#watched.clear();
+    this.#absent.clear();
   }
 
   #keyOf(url: unknown, call: CallOptions): string | undefined {

@@ -34,8 +34,8 @@ export class WatchTracker {
   /** After `close()`: nothing is watched again, every call checks its file (as `"always"`). */
   #closed = false;
   /**
-   * Counts the times a file stopped being clean (an event, `refresh()`, `close()`): an answer
-   * remembered under one epoch is vouched for only while the epoch is the same (see `freshUntil`).
+   * Counts events, `refresh()` and `close()`: an answer remembered under one epoch is vouched for
+   * only while the epoch is the same (see `freshUntil` and `absentUntil`).
    */
   epoch = 0;
 
@@ -75,7 +75,7 @@ export class WatchTracker {
    */
   track(file: string, startedAt: number): void {
     if (this.#closed) return;
-    const root = this.roots.find((r) => file.startsWith(r.endsWith(sep) ? r : r + sep));
+    const root = this.#rootOf(file);
     if (root === undefined) return;
     let watchedBefore = true;
     for (let dir = dirname(file); ; dir = dirname(dir)) {
@@ -84,6 +84,27 @@ export class WatchTracker {
     }
     this.#dirs.get(dirname(file))?.files.add(file);
     if (watchedBefore) this.#clean.set(file, startedAt);
+  }
+
+  /**
+   * Until when a file that a check begun at `startedAt` found missing may be taken as still
+   * missing, as long as `epoch` stays the same (an event in its directory would name it); 0 if
+   * not at all: its directory and every one above it must already have been watched (or be past
+   * the watcher limit) when the check began. Starts no watcher: a client's URLs cannot add any.
+   */
+  absentUntil(file: string, startedAt: number): number {
+    const root = this.#closed ? undefined : this.#rootOf(file);
+    if (root === undefined) return 0;
+    for (let dir = dirname(file); ; dir = dirname(dir)) {
+      const known = this.#dirs.get(dir);
+      if (known === undefined || known.since >= startedAt) return 0;
+      if (dir.length <= root.length || dirname(dir) === dir) break;
+    }
+    return startedAt + this.settings.recheckMs;
+  }
+
+  #rootOf(file: string): string | undefined {
+    return this.roots.find((r) => file.startsWith(r.endsWith(sep) ? r : r + sep));
   }
 
   /** Every file is checked again on its next use. */
@@ -130,7 +151,9 @@ export class WatchTracker {
       return;
     }
     const path = join(dir, name.toString());
-    if (this.#clean.delete(path)) this.epoch++;
+    // Any event, also about a file not hashed yet: it may be one remembered as missing.
+    this.#clean.delete(path);
+    this.epoch++;
     if (this.#dirs.has(path)) this.#forget(path);
   }
 

@@ -88,6 +88,36 @@ describe('validate: "watch"', () => {
     expect(buster.url("/b.css")).toBe(`/b.css?v=${sha("b")}`);
   });
 
+  it("answers a missing URL again without a system call, without blocking, and finds the file within the bound", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"]);
+    buster.url("/a.css");
+    await sleep(5); // the directory is watched from before the next lookup
+    const missing = { code: "MISSING_FILE" };
+    await expect(buster.urlAsync("/b.css")).rejects.toMatchObject(missing);
+    const calls = await fsCallsDuring(async () => {
+      await expect(buster.urlAsync("/b.css")).rejects.toMatchObject(missing);
+      expect(await buster.lookupAsync("/b.css", { missing: "ignore" })).toBeUndefined();
+    });
+    expect(calls).toEqual([]);
+    fs.writeFileSync(join(root, "b.css"), "b");
+    await sleep(BOUND_MS);
+    expect(await buster.urlAsync("/b.css")).toBe(`/b.css?v=${sha("b")}`);
+  });
+
+  it("looks for a missing file on every lookup in a directory not watched yet", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"]);
+    buster.url("/a.css");
+    await sleep(5);
+    await expect(buster.urlAsync("/d/b.css")).rejects.toMatchObject({ code: "MISSING_FILE" });
+    await expect(buster.urlAsync("/d/b.css")).rejects.toMatchObject({ code: "MISSING_FILE" });
+    // No event can come from a directory nobody watches: found at once, with no wait.
+    fs.mkdirSync(join(root, "d"));
+    fs.writeFileSync(join(root, "d/b.css"), "b");
+    expect(await buster.urlAsync("/d/b.css")).toBe(`/d/b.css?v=${sha("b")}`);
+  });
+
   it("catches up through the periodic re-check when no event comes (no directory watched)", async () => {
     const root = site({ "a.css": "a" });
     const buster = await watching(root, ["a.css"], { watch: { maxDirectories: 0, recheckMs: 200 } });
