@@ -33,6 +33,11 @@ export class WatchTracker {
   #watching = 0;
   /** After `close()`: nothing is watched again, every call checks its file (as `"always"`). */
   #closed = false;
+  /**
+   * Counts events, `refresh()` and `close()`: an answer remembered under one epoch is vouched for
+   * only while the epoch is the same (see `freshUntil` and `absentUntil`).
+   */
+  epoch = 0;
 
   constructor(
     readonly roots: readonly string[],
@@ -41,14 +46,27 @@ export class WatchTracker {
 
   /** Whether an entry (and everything it depends on) may be answered without a check. */
   fresh(entry: Entry, entries: ReadonlyMap<string, Entry>): boolean {
-    if (!entry.trusted) return false;
+    return this.freshUntil(entry, entries) > Date.now();
+  }
+
+  /**
+   * Until when (a `Date.now()` time) an entry and everything it depends on may be answered
+   * without a check, as long as `epoch` stays the same; 0 if it must be checked now.
+   */
+  freshUntil(entry: Entry, entries: ReadonlyMap<string, Entry>): number {
+    if (!entry.trusted) return 0;
     const checkedAt = this.#clean.get(entry.candidate.file);
-    if (checkedAt === undefined || Date.now() - checkedAt >= this.settings.recheckMs) return false;
-    for (const dep of entry.deps) {
+    if (checkedAt === undefined) return 0;
+    let until = checkedAt + this.settings.recheckMs;
+    // Indexed: `for...of` over the shared frozen empty list measured slower than the check itself.
+    for (let i = 0; i < entry.deps.length; i++) {
+      const dep = entry.deps[i] as Entry["deps"][number];
       const current = entries.get(dep.key);
-      if (!current || current.hash !== dep.hash || !this.fresh(current, entries)) return false;
+      const depUntil = current && current.hash === dep.hash ? this.freshUntil(current, entries) : 0;
+      if (depUntil === 0) return 0;
+      if (depUntil < until) until = depUntil;
     }
-    return true;
+    return until;
   }
 
   /**
@@ -57,7 +75,7 @@ export class WatchTracker {
    */
   track(file: string, startedAt: number): void {
     if (this.#closed) return;
-    const root = this.roots.find((r) => file.startsWith(r.endsWith(sep) ? r : r + sep));
+    const root = this.#rootOf(file);
     if (root === undefined) return;
     let watchedBefore = true;
     for (let dir = dirname(file); ; dir = dirname(dir)) {
@@ -68,9 +86,31 @@ export class WatchTracker {
     if (watchedBefore) this.#clean.set(file, startedAt);
   }
 
+  /**
+   * Until when a file that a check begun at `startedAt` found missing may be taken as still
+   * missing, as long as `epoch` stays the same (an event in its directory would name it); 0 if
+   * not at all: its directory and every one above it must already have been watched (or be past
+   * the watcher limit) when the check began. Starts no watcher: a client's URLs cannot add any.
+   */
+  absentUntil(file: string, startedAt: number): number {
+    const root = this.#closed ? undefined : this.#rootOf(file);
+    if (root === undefined) return 0;
+    for (let dir = dirname(file); ; dir = dirname(dir)) {
+      const known = this.#dirs.get(dir);
+      if (known === undefined || known.since >= startedAt) return 0;
+      if (dir.length <= root.length || dirname(dir) === dir) break;
+    }
+    return startedAt + this.settings.recheckMs;
+  }
+
+  #rootOf(file: string): string | undefined {
+    return this.roots.find((r) => file.startsWith(r.endsWith(sep) ? r : r + sep));
+  }
+
   /** Every file is checked again on its next use. */
   refresh(): void {
     this.#clean.clear();
+    this.epoch++;
   }
 
   /** Stops every watcher, for good: from now on every call checks its file. */
@@ -80,6 +120,7 @@ export class WatchTracker {
     this.#dirs.clear();
     this.#watching = 0;
     this.#clean.clear();
+    this.epoch++;
   }
 
   #directory(path: string): Directory {
@@ -110,13 +151,16 @@ export class WatchTracker {
       return;
     }
     const path = join(dir, name.toString());
+    // Any event, also about a file not hashed yet: it may be one remembered as missing.
     this.#clean.delete(path);
+    this.epoch++;
     if (this.#dirs.has(path)) this.#forget(path);
   }
 
   /** Forgets a directory and everything under it: its files are checked again, its watchers restarted on use. */
   #forget(path: string): void {
     const prefix = path + sep;
+    this.epoch++;
     for (const [p, dir] of this.#dirs) {
       if (p !== path && !p.startsWith(prefix)) continue;
       for (const file of dir.files) this.#clean.delete(file);

@@ -120,6 +120,8 @@ async function planFor(ctx: Context, req: IncomingMessage): Promise<Plan | numbe
     if (earlier) return earlier;
     // A redirect reads no file: it costs what a 404 costs.
     if (ctx.opts.mismatch === "redirect") return { kind: "redirect", location: currentUrl(ctx, request, found.hash) };
+    const current = currentBytes(ctx, req, found);
+    if (current) return { kind: "bytes", found, bytes: current, hash: found.hash, requested };
   }
   if (ctx.confinement && !(await ctx.confinement.allows(found.file))) return 404;
   return found.content
@@ -146,6 +148,17 @@ async function earlierVersion(ctx: Context, request: AssetRequest, found: Busted
         requested: hash,
       }
     : undefined;
+}
+
+/**
+ * The current bytes for a mismatched hash's uncached answer, when a confined read kept them in
+ * memory: then the answer opens no file and costs no more than a 404. Bytes in memory are only
+ * ever those of their hash, read inside the root, so no confinement check is needed. A Range
+ * request goes to the file, whose answer honours it.
+ */
+function currentBytes(ctx: Context, req: IncomingMessage, found: BustedFile): Buffer | undefined {
+  if (req.headers.range !== undefined) return undefined;
+  return ctx.versions?.get(found.urlPath, found.hash);
 }
 
 /** The request's URL with the current hash in place of the one it carries, other parameters kept as written. */
@@ -222,8 +235,9 @@ async function respondFile(
       // Not the bytes that were hashed: send them, but promise nothing about them.
       const same = stat.size === expected.size && stat.mtimeMs === expected.mtimeMs;
       const fresh = same && settled(ctx, stat);
-      // Bytes a hashed URL was answered with are worth keeping for when the file changes.
-      if (fresh && !allowed && requested === plan.hash)
+      // Bytes a hashed URL was answered with are worth keeping: for when the file changes, and
+      // (as the current bytes) for the uncached answers to mismatched hashes.
+      if (fresh && !allowed && requested !== undefined)
         ctx.versions?.keepFile(found.urlPath, plan.hash, plan.file, stat.size);
       return {
         "Content-Type": type,

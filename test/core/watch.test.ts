@@ -88,6 +88,36 @@ describe('validate: "watch"', () => {
     expect(buster.url("/b.css")).toBe(`/b.css?v=${sha("b")}`);
   });
 
+  it("answers a missing URL again without a system call, without blocking, and finds the file within the bound", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"]);
+    buster.url("/a.css");
+    await sleep(5); // the directory is watched from before the next lookup
+    const missing = { code: "MISSING_FILE" };
+    await expect(buster.urlAsync("/b.css")).rejects.toMatchObject(missing);
+    const calls = await fsCallsDuring(async () => {
+      await expect(buster.urlAsync("/b.css")).rejects.toMatchObject(missing);
+      expect(await buster.lookupAsync("/b.css", { missing: "ignore" })).toBeUndefined();
+    });
+    expect(calls).toEqual([]);
+    fs.writeFileSync(join(root, "b.css"), "b");
+    await sleep(BOUND_MS);
+    expect(await buster.urlAsync("/b.css")).toBe(`/b.css?v=${sha("b")}`);
+  });
+
+  it("looks for a missing file on every lookup in a directory not watched yet", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"]);
+    buster.url("/a.css");
+    await sleep(5);
+    await expect(buster.urlAsync("/d/b.css")).rejects.toMatchObject({ code: "MISSING_FILE" });
+    await expect(buster.urlAsync("/d/b.css")).rejects.toMatchObject({ code: "MISSING_FILE" });
+    // No event can come from a directory nobody watches: found at once, with no wait.
+    fs.mkdirSync(join(root, "d"));
+    fs.writeFileSync(join(root, "d/b.css"), "b");
+    expect(await buster.urlAsync("/d/b.css")).toBe(`/d/b.css?v=${sha("b")}`);
+  });
+
   it("catches up through the periodic re-check when no event comes (no directory watched)", async () => {
     const root = site({ "a.css": "a" });
     const buster = await watching(root, ["a.css"], { watch: { maxDirectories: 0, recheckMs: 200 } });
@@ -100,6 +130,35 @@ describe('validate: "watch"', () => {
     fs.utimesSync(file, mtime, mtime);
     await sleep(250);
     expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("b")}`);
+  });
+
+  it("re-checks on time within one long synchronous run too, not only between runs", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"], { watch: { maxDirectories: 0, recheckMs: 50 } });
+    buster.url("/a.css");
+    await sleep(5);
+    buster.url("/a.css");
+    const file = join(root, "a.css");
+    const { mtime } = fs.statSync(file);
+    fs.writeFileSync(file, "b");
+    fs.utimesSync(file, mtime, mtime);
+    // No await from here on: no event, timer or microtask can run in between.
+    for (const end = Date.now() + 100; Date.now() < end;) buster.url("/a.css");
+    expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("b")}`);
+  });
+
+  it("checks every file again on the next call after refresh()", async () => {
+    const root = site({ "a.css": "a" });
+    const buster = await watching(root, ["a.css"]);
+    buster.url("/a.css");
+    await sleep(5);
+    buster.url("/a.css");
+    const before = buster.stats().stats;
+    buster.url("/a.css");
+    expect(buster.stats().stats).toBe(before);
+    buster.refresh();
+    buster.url("/a.css");
+    expect(buster.stats().stats).toBe(before + 1);
   });
 
   it("still re-reads a file changed within the trust window on every call", async () => {

@@ -1,6 +1,7 @@
 // End-to-end scenarios of cache-id/serve: the example app (Express + Nunjucks + serveAssets)
 // behind Varnish, opened in Chromium.
-// (a) app-edit: an asset edited while the app runs shows at once through Varnish.
+// (a) app-edit: an asset edited while the app runs shows at once through Varnish, in query mode
+//     and in path mode (`/img/logo.<hash>.svg` served from logo.svg, no copies written).
 // (b) rolling-deploy: two instances behind a round-robin director switch from version 1 of the
 //     assets to version 2 one at a time while the browser loads pages; afterwards every hashed
 //     URL Varnish holds has bytes that hash to the URL's hash. The control run does the same
@@ -52,8 +53,8 @@ async function startCdn({ ports, workDir, cleanup }) {
 }
 
 /** Starts an app instance (closed by `cleanup` unless replaced first). */
-async function startInstance({ publicDir, instance, assets, port, cleanup }) {
-  const app = await startApp({ publicDir, instance, assets, port });
+async function startInstance({ publicDir, instance, assets, port, mode = "query", cleanup }) {
+  const app = await startApp({ publicDir, instance, assets, port, mode });
   let closed = false;
   const close = async () => {
     if (!closed) await app.close();
@@ -112,16 +113,19 @@ async function viaCdn(cdnUrl, url) {
   return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-/** The hash a busted query-mode URL carries. */
-const hashOf = (url) => new URL(url, "http://x").searchParams.get("v");
+/** The hash a busted URL carries: its `v` parameter, or (path mode) the fingerprint in its name. */
+function hashOf(url) {
+  const { pathname, searchParams } = new URL(url, "http://x");
+  return searchParams.get("v") ?? /\.([0-9a-f]{10})(?:\.[^./]+)?$/.exec(pathname)?.[1] ?? null;
+}
 
 /** (a) The example app running behind Varnish; an asset is edited; the page shows it at once. */
-async function appEdit({ browser, workRoot, cleanup, check, log }) {
-  const workDir = path.join(workRoot, "app-edit");
+async function appEdit(mode, { browser, workRoot, cleanup, check, log }) {
+  const workDir = path.join(workRoot, `app-edit-${mode}`);
   const publicDir = path.join(workDir, "public");
   await writeAssets(publicDir, "v1");
   await sleep(SETTLE_MS);
-  const app = await startInstance({ publicDir, instance: "app", assets: "cache-id", cleanup });
+  const app = await startInstance({ publicDir, instance: "app", assets: "cache-id", mode, cleanup });
   const cdn = await startCdn({ ports: [app.port, app.port], workDir: path.join(workDir, "varnish"), cleanup });
   log(`app ${app.url}, varnish ${cdn.url}`);
   const page = await newPage(browser, cleanup);
@@ -129,6 +133,16 @@ async function appEdit({ browser, workRoot, cleanup, check, log }) {
   check("the app's page, through Varnish, shows version 1 of the stylesheet and runs its script", () => {
     assert.equal(before.background, BACKGROUND.v1);
     assert.equal(before.script, "loaded");
+  });
+  check(`the page names its assets busted in ${mode} mode`, () => {
+    for (const url of before.assets) {
+      const { pathname, search } = new URL(url);
+      assert.match(
+        mode === "query" ? search : pathname,
+        mode === "query" ? /^\?v=[0-9a-f]{10}$/ : /\.[0-9a-f]{10}\.\w+$/,
+        url,
+      );
+    }
   });
   check("Varnish holds the page's hashed assets, each with the bytes of its hash", async () => {
     for (const url of before.assets) {
@@ -263,7 +277,13 @@ async function rollingDeploy({ assets }, { browser, workRoot, cleanup, check, lo
 
 /** The scenarios, in the shape test/e2e/run.mjs runs: `run(scenario, context)` instead of its Eleventy one. */
 export const SERVE_SCENARIOS = [
-  { name: "app-edit", mode: "query", vcl: "app-instances.vcl (example app)", run: (_s, ctx) => appEdit(ctx) },
+  { name: "app-edit", mode: "query", vcl: "app-instances.vcl (example app)", run: (_s, ctx) => appEdit("query", ctx) },
+  {
+    name: "app-edit-path",
+    mode: "path",
+    vcl: "app-instances.vcl (example app, no fingerprinted copies on disk)",
+    run: (_s, ctx) => appEdit("path", ctx),
+  },
   {
     name: "rolling-deploy",
     mode: "query",

@@ -35,6 +35,31 @@ describe("serveAssets and a hash that is not the file's", () => {
     expect((await request(port, buster.url("/css/site.css"))).body.toString()).toBe("v2");
   });
 
+  it("answers a mismatched hash with the current bytes, no-store, also once it keeps them in memory", async () => {
+    const { root, buster } = await setup();
+    const { port } = await startHttp(buster);
+    const other = "/css/site.css?v=0123456789";
+    await request(port, other); // read from the file; its bytes are kept in the background
+    await new Promise((r) => setTimeout(r, 300));
+    for (const version of ["v1", "v2"]) {
+      const reply = await request(port, other);
+      expect(reply.status).toBe(200);
+      expect(reply.headers["cache-control"]).toBe("no-store");
+      expect(reply.headers.etag).toBeUndefined();
+      expect(reply.headers["content-type"]).toBe("text/css; charset=utf-8");
+      expect(reply.body.toString()).toBe(version);
+      const head = await request(port, other, {}, "HEAD");
+      expect(head.headers["content-length"]).toBe(String(version.length));
+      expect(head.body.length).toBe(0);
+      const range = await request(port, other, { Range: "bytes=1-1" });
+      expect(range.status).toBe(206);
+      expect(range.body.toString()).toBe(version.slice(1, 2));
+      // The current version changes: the kept bytes of the old one must not stand in for it.
+      write(root, "css/site.css", "v2");
+      await settle([`${root}/css/site.css`]);
+    }
+  });
+
   it("keeps no earlier version with versions: false", async () => {
     const { root, buster } = await setup();
     const { port } = await startHttp(buster, { versions: false });

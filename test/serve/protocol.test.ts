@@ -136,6 +136,24 @@ describe("serveAssets and HTTP", () => {
     expect(buster.url("/img/logo.svg")).toBe(`/img/logo.svg?v=${sha("<svg>new</svg>")}`);
   });
 
+  it('serves a file that appears where a URL was missing within the bound of validate: "watch"', async () => {
+    const { root, buster } = await setup({}, { validate: "watch" });
+    try {
+      const { port } = await startHttp(buster);
+      expect((await request(port, "/img/logo.svg")).status).toBe(200); // its directory watched from now on
+      await new Promise((r) => setTimeout(r, 5));
+      expect((await request(port, "/img/new.svg")).status).toBe(404);
+      expect((await request(port, "/img/new.svg")).status).toBe(404); // remembered as missing
+      write(root, "img/new.svg", "<svg>new</svg>");
+      await new Promise((r) => setTimeout(r, 100)); // the bound docs/core.md gives
+      const reply = await request(port, "/img/new.svg");
+      expect(reply.status).toBe(200);
+      expect(reply.body.toString()).toBe("<svg>new</svg>");
+    } finally {
+      buster.close();
+    }
+  });
+
   it("uses the configured Cache-Control values", async () => {
     const { buster, url } = await setup();
     const { port } = await startHttp(buster, {
