@@ -99,10 +99,19 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   /** The same without blocking the event loop. */
   const answerAsync =
     <T>(answer: Answer<T>) =>
-    async (url: string, from?: string | CallOptions): Promise<T> => {
-      const call = callOptions(from);
-      return answer(url, call, await lookups.async(url, call));
-    };
+    (url: string, from?: string | CallOptions): Promise<T> =>
+      // One promise per call, settled from the resolution's callbacks.
+      new Promise<T>((resolve, reject) => {
+        const call = callOptions(from);
+        lookups.async(url, call, (error, resolution) => {
+          if (error !== undefined) return reject(error);
+          try {
+            resolve(answer(url, call, resolution as Resolution));
+          } catch (answerError) {
+            reject(answerError);
+          }
+        });
+      });
 
   const buster: CacheBuster & { [CACHE_BUSTER]: true } = {
     [CACHE_BUSTER]: true,

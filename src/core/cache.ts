@@ -34,7 +34,8 @@ export interface Entry {
 export interface Inflight {
   /** Whether the read has opened the file: a later call must not join it (its bytes may be older). */
   started: boolean;
-  promise: Promise<Entry>;
+  /** Resumed once with the entry, or with the error (`failed`). */
+  waiters: Array<(failed: boolean, value: unknown) => void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import type { Entry, Inflight } from "./cache.js";
+import type { Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
 import { createReadScratch, readFileCallback, readFileSync, type ReadScratch } from "./read.js";
 import {
@@ -79,22 +79,17 @@ export class Drivers {
     return { kind: "file", target: t, entry: hit(this.core, entry, 0) };
   }
 
-  /** What a URL of a call from outside resolves to, without blocking. */
-  resolveAsync(url: unknown, from: CallOptions["from"]): Promise<Resolution> {
+  /** What a URL of a call from outside resolves to, without blocking; `done` is called once. */
+  resolveAsync(url: unknown, from: CallOptions["from"], done: Done<Resolution>): void {
     let t: Target | undefined;
     try {
       t = this.core.targets.get(url, from);
     } catch (error) {
-      return Promise.reject(error);
+      done(error);
+      return;
     }
-    return t ? this.promise(resolveTarget(this.core, t, url, NO_CHAIN)) : Promise.resolve(SKIP);
-  }
-
-  /** {@link async} as a promise. */
-  promise<T>(step: Step<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) =>
-      this.async(step, (error, value) => (error === undefined ? resolve(value as T) : reject(error))),
-    );
+    if (t) this.async(resolveTarget(this.core, t, url, NO_CHAIN), done);
+    else done(undefined, SKIP);
   }
 
   readonly #performSync = (op: Op): unknown => {
@@ -122,10 +117,7 @@ export class Drivers {
           );
           return;
         case "load":
-          this.#loadShared(op).then(
-            (entry) => resume(false, entry),
-            (error) => resume(true, error),
-          );
+          this.#loadShared(op, resume);
           return;
         case "transform":
           this.#transformAsync(op, resume);
@@ -139,25 +131,26 @@ export class Drivers {
   /**
    * Loads an entry, joining a load of the same key only while it has not opened the file yet:
    * its bytes are then at least as new as this call. The open waits for a microtask, so that
-   * calls made together (Promise.all over a page's URLs) share a single read.
+   * calls made together (Promise.all over a page's URLs) share a single read. Its waiters are
+   * resumed from the read's callbacks: no promise per load.
    */
-  #loadShared(op: Extract<Op, { op: "load" }>): Promise<Entry> {
+  #loadShared(op: Extract<Op, { op: "load" }>, resume: Resume): void {
     const { inflight } = this.core.cache;
     const running = inflight.get(op.key);
-    if (running && !running.started) return running.promise;
-    const record: Inflight = { started: false, promise: undefined as unknown as Promise<Entry> };
-    record.promise = new Promise<Entry>((resolve, reject) => {
-      queueMicrotask(() => {
-        record.started = true;
-        this.async(load(this.core, op.candidate, op.key, op.url, op.chain), (error, entry) => {
-          if (inflight.get(op.key) === record) inflight.delete(op.key);
-          if (error !== undefined) reject(error);
-          else resolve(entry as Entry);
-        });
+    if (running && !running.started) {
+      running.waiters.push(resume);
+      return;
+    }
+    const record: Inflight = { started: false, waiters: [resume] };
+    inflight.set(op.key, record);
+    queueMicrotask(() => {
+      record.started = true;
+      this.async(load(this.core, op.candidate, op.key, op.url, op.chain), (error, entry) => {
+        if (inflight.get(op.key) === record) inflight.delete(op.key);
+        const failed = error !== undefined;
+        for (const waiter of record.waiters) waiter(failed, failed ? error : entry);
       });
     });
-    inflight.set(op.key, record);
-    return record.promise;
   }
 
   /** Two passes: learn the references, resolve them one by one without blocking, apply them. */

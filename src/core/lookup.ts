@@ -2,6 +2,7 @@ import { BoundedMap } from "./bounded.js";
 import type { Entry } from "./cache.js";
 import type { Drivers } from "./drive.js";
 import type { Core, Resolution } from "./resolve.js";
+import type { Done } from "./steps.js";
 import type { CallOptions } from "./types.js";
 import { isRootRelative } from "./url.js";
 
@@ -68,14 +69,16 @@ export class Lookups {
     return resolution;
   }
 
-  /** What a URL resolves to, without blocking. */
-  async async(url: unknown, call: CallOptions): Promise<Resolution> {
+  /** What a URL resolves to, without blocking; `done` is called once (at once, from the memo). */
+  async(url: unknown, call: CallOptions, done: Done<Resolution>): void {
     const key = this.#keyOf(url, call);
     const known = key === undefined ? undefined : this.#known(key);
-    if (known) return known;
-    const resolution = await this.drive.resolveAsync(url, call.from);
-    if (key !== undefined && resolution.kind !== "skip") this.#memo.set(key, resolution);
-    return resolution;
+    if (known) return done(undefined, known);
+    this.drive.resolveAsync(url, call.from, (error, resolution) => {
+      if (error === undefined && key !== undefined && resolution?.kind !== "skip")
+        this.#memo.set(key, resolution as Resolution);
+      done(error, resolution);
+    });
   }
 
   /** Forgets both memos (a new build). */
