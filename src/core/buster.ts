@@ -17,8 +17,11 @@ import type { BustedFile, CacheBuster, CacheBustOptions, CallOptions } from "./t
 /** Marks a CacheBuster; `Symbol.for` so that ESM- and CJS-loaded copies recognise each other. */
 export const CACHE_BUSTER = Symbol.for("cache-id.CacheBuster");
 
+/** The options of a call without any: one shared object, since nothing writes to a call's options. */
+const NO_CALL_OPTIONS: CallOptions = Object.freeze({});
+
 function callOptions(from: unknown): CallOptions {
-  if (from === undefined || from === null) return {};
+  if (from === undefined || from === null) return NO_CALL_OPTIONS;
   if (typeof from === "string") return { from };
   if (typeof from === "object") return checkCallOptions(from as CallOptions);
   throw new CacheBustError("BAD_ARGUMENT", `cache-id: the page URL ("from") must be a string, got ${typeof from}`);

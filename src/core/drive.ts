@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import type { Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
-import { createReadScratch, readFileCallback, readFileSync, type ReadScratch } from "./read.js";
+import { createReadScratch, readFileCallback, readFileSync, sameIdentity, type ReadScratch } from "./read.js";
 import {
   bustReference,
   hit,
@@ -9,7 +9,6 @@ import {
   NO_CHAIN,
   resolveTarget,
   SKIP,
-  unchangedEntry,
   type Core,
   type Op,
   type Resolution,
@@ -20,10 +19,12 @@ import type { Target } from "./target.js";
 import type { CallOptions } from "./types.js";
 import { referencesOf, transformNow, transformWith, type Answer } from "./transform.js";
 
+const NO_THROW_IF_NO_ENTRY = Object.freeze({ throwIfNoEntry: false });
+
 /** The file's `Stats`, or `undefined` whatever the failure: the read that follows names it. */
 function statOrUndefined(file: string): fs.Stats | undefined {
   try {
-    return fs.statSync(file, { throwIfNoEntry: false });
+    return fs.statSync(file, NO_THROW_IF_NO_ENTRY);
   } catch {
     return undefined;
   }
@@ -73,10 +74,11 @@ export class Drivers {
     const { candidate, key } = t.candidates[0] as Target["candidates"][number];
     const cached = cache.entries.get(key);
     if (!cached || !cached.trusted || cached.deps.length > 0) return undefined;
-    const entry = unchangedEntry(this.core, key, statOrUndefined(candidate.file));
-    if (!entry) return undefined;
+    // Nothing runs between this lookup and the stat: `cached` is the entry to compare.
+    const st = statOrUndefined(candidate.file);
+    if (!st || !sameIdentity(cached.identity, st)) return undefined;
     cache.counters.stats++;
-    return { kind: "file", target: t, entry: hit(this.core, entry, 0) };
+    return { kind: "file", target: t, entry: hit(this.core, cached, 0) };
   }
 
   /** What a URL of a call from outside resolves to, without blocking; `done` is called once. */
