@@ -25,7 +25,8 @@ export interface Entry {
   rawHash: string;
   content?: Buffer;
   deps: Dependency[];
-  integrity: Map<string, string>;
+  /** SRI values by algorithm, made on first use: most entries are never asked for one. */
+  integrity: Map<string, string> | undefined;
   /** Generation (see `refresh()`) in which this entry was last checked against its file. */
   checkedIn: number;
 }

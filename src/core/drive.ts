@@ -63,7 +63,7 @@ export class Drivers {
 
   /**
    * The call a server or a dev build makes most, a stat-validated hit of a URL with one
-   * candidate and no dependencies, made with the same rules (`unchangedEntry`, `hit`) as
+   * candidate and no dependencies, made with the same rules (`sameIdentity`, `hit`) as
    * plain calls: running the generators for it measured ~15% slower than the stat alone.
    * `undefined`: anything else, left to the full path (which stats again: a changed file
    * is read anyway).
