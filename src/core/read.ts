@@ -187,13 +187,23 @@ interface Head {
   buffer: Buffer | undefined;
   length: number;
   n: number;
+  /** Whether the step closed the file already (see {@link isWhole}). */
+  closed: boolean;
 }
+
+/**
+ * Whether the first read got the whole file: a short read of a regular file is its end, so no
+ * second read (system call) is made to find it, and the step closes the file before it is
+ * digested (a close queued behind the digest found the thread pool idle more often).
+ */
+const isWhole = (head: Head) => head.buffer !== undefined && head.n < head.length;
 
 /** The I/O a read asks its driver for. */
 type ReadOp =
   /**
    * Open, fstat and (a regular file) the first read, as one step since most files take no
-   * other: a {@link Head} made by {@link headOf}. A failure after the open closes the file.
+   * other: a {@link Head} made by {@link headOf}. A failure after the open closes the file,
+   * and so does a whole read.
    */
   | { op: "head"; file: string; keepBytes: boolean; scratch: ReadScratch | undefined }
   | { op: "read"; fd: number; buffer: Buffer; offset: number; length: number }
@@ -210,9 +220,10 @@ const keeps = (st: fs.Stats, keepBytes: boolean) => keepBytes && st.size <= MAX_
  * of their own, which the next read must not overwrite.
  */
 function headOf(fd: number, st: fs.Stats, op: Extract<ReadOp, { op: "head" }>): Head {
-  if (!st.isFile()) return { fd, st, buffer: undefined, length: 0, n: 0 };
+  if (!st.isFile()) return { fd, st, buffer: undefined, length: 0, n: 0, closed: false };
   const length = Math.min(st.size + 1, CHUNK_SIZE);
-  return { fd, st, buffer: bufferFor(length, keeps(st, op.keepBytes) ? undefined : op.scratch), length, n: 0 };
+  const buffer = bufferFor(length, keeps(st, op.keepBytes) ? undefined : op.scratch);
+  return { fd, st, buffer, length, n: 0, closed: false };
 }
 
 /**
@@ -238,20 +249,18 @@ function* readSteps(
     const { st, buffer, n } = head;
     if (!buffer) throw fileError(url, file, "not-a-file");
     const keep = keeps(st, keepBytes);
-    // A short read of a regular file is its end: no second read (system call) to find it.
-    const read =
-      n < head.length
-        ? {
-            hex: hexDigestsOf(algorithms, buffer.subarray(0, n)),
-            bytes: keep ? Buffer.from(buffer.subarray(0, n)) : undefined,
-            size: n,
-          }
-        : yield* digestSteps(head, buffer, algorithms, keep);
+    const read = isWhole(head)
+      ? {
+          hex: hexDigestsOf(algorithms, buffer.subarray(0, n)),
+          bytes: keep ? Buffer.from(buffer.subarray(0, n)) : undefined,
+          size: n,
+        }
+      : yield* digestSteps(head, buffer, algorithms, keep);
     return new Read(identityOf(st), readStartedAt, read.hex, read.bytes, read.size);
   } catch (error) {
     throw error instanceof CacheBustError ? error : fileError(url, file, error as NodeJS.ErrnoException);
   } finally {
-    yield { op: "close", fd: head.fd };
+    if (!head.closed) yield { op: "close", fd: head.fd };
   }
 }
 
@@ -294,14 +303,17 @@ function performSync(op: ReadOp): unknown {
   switch (op.op) {
     case "head": {
       const fd = fs.openSync(op.file, OPEN_FLAGS);
+      let head: Head;
       try {
-        const head = headOf(fd, fs.fstatSync(fd), op);
+        head = headOf(fd, fs.fstatSync(fd), op);
         if (head.buffer) head.n = fs.readSync(fd, head.buffer, 0, head.length, null);
-        return head;
       } catch (error) {
         fs.closeSync(fd);
         throw error;
       }
+      // Marked first: a close that fails is not tried again.
+      if (isWhole(head)) ((head.closed = true), fs.closeSync(fd));
+      return head;
     }
     case "read":
       return fs.readSync(op.fd, op.buffer, op.offset, op.length, null);
@@ -326,6 +338,7 @@ function headAsync(op: Extract<ReadOp, { op: "head" }>, resume: Resume): void {
         fs.read(fd, head.buffer, 0, head.length, null, (readError, n) => {
           if (readError) return fail(readError);
           head.n = n;
+          if (isWhole(head)) ((head.closed = true), fs.close(fd, () => {}));
           resume(false, head);
         });
       } catch (error) {
