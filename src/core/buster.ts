@@ -17,8 +17,11 @@ import type { BustedFile, CacheBuster, CacheBustOptions, CallOptions } from "./t
 /** Marks a CacheBuster; `Symbol.for` so that ESM- and CJS-loaded copies recognise each other. */
 export const CACHE_BUSTER = Symbol.for("cache-id.CacheBuster");
 
+/** The options of a call without any: one shared object, since nothing writes to a call's options. */
+const NO_CALL_OPTIONS: CallOptions = Object.freeze({});
+
 function callOptions(from: unknown): CallOptions {
-  if (from === undefined || from === null) return {};
+  if (from === undefined || from === null) return NO_CALL_OPTIONS;
   if (typeof from === "string") return { from };
   if (typeof from === "object") return checkCallOptions(from as CallOptions);
   throw new CacheBustError("BAD_ARGUMENT", `cache-id: the page URL ("from") must be a string, got ${typeof from}`);
@@ -99,10 +102,19 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   /** The same without blocking the event loop. */
   const answerAsync =
     <T>(answer: Answer<T>) =>
-    async (url: string, from?: string | CallOptions): Promise<T> => {
-      const call = callOptions(from);
-      return answer(url, call, await lookups.async(url, call));
-    };
+    (url: string, from?: string | CallOptions): Promise<T> =>
+      // One promise per call, settled from the resolution's callbacks.
+      new Promise<T>((resolve, reject) => {
+        const call = callOptions(from);
+        lookups.async(url, call, (error, resolution) => {
+          if (error !== undefined) return reject(error);
+          try {
+            resolve(answer(url, call, resolution as Resolution));
+          } catch (answerError) {
+            reject(answerError);
+          }
+        });
+      });
 
   const buster: CacheBuster & { [CACHE_BUSTER]: true } = {
     [CACHE_BUSTER]: true,

@@ -25,7 +25,8 @@ export interface Entry {
   rawHash: string;
   content?: Buffer;
   deps: Dependency[];
-  integrity: Map<string, string>;
+  /** SRI values by algorithm, made on first use: most entries are never asked for one. */
+  integrity: Map<string, string> | undefined;
   /** Generation (see `refresh()`) in which this entry was last checked against its file. */
   checkedIn: number;
 }
@@ -34,7 +35,8 @@ export interface Entry {
 export interface Inflight {
   /** Whether the read has opened the file: a later call must not join it (its bytes may be older). */
   started: boolean;
-  promise: Promise<Entry>;
+  /** Resumed once with the entry, or with the error (`failed`). */
+  waiters: Array<(failed: boolean, value: unknown) => void>;
 }
 
 /**

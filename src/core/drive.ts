@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import type { Entry, Inflight } from "./cache.js";
+import type { Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
-import { createReadScratch, readFileCallback, readFileSync, type ReadScratch } from "./read.js";
+import { createReadScratch, readFileCallback, readFileSync, sameIdentity, type ReadScratch } from "./read.js";
 import {
   bustReference,
   hit,
@@ -9,7 +9,6 @@ import {
   NO_CHAIN,
   resolveTarget,
   SKIP,
-  unchangedEntry,
   type Core,
   type Op,
   type Resolution,
@@ -20,10 +19,12 @@ import type { Target } from "./target.js";
 import type { CallOptions } from "./types.js";
 import { referencesOf, transformNow, transformWith, type Answer } from "./transform.js";
 
+const NO_THROW_IF_NO_ENTRY = Object.freeze({ throwIfNoEntry: false });
+
 /** The file's `Stats`, or `undefined` whatever the failure: the read that follows names it. */
 function statOrUndefined(file: string): fs.Stats | undefined {
   try {
-    return fs.statSync(file, { throwIfNoEntry: false });
+    return fs.statSync(file, NO_THROW_IF_NO_ENTRY);
   } catch {
     return undefined;
   }
@@ -62,7 +63,7 @@ export class Drivers {
 
   /**
    * The call a server or a dev build makes most, a stat-validated hit of a URL with one
-   * candidate and no dependencies, made with the same rules (`unchangedEntry`, `hit`) as
+   * candidate and no dependencies, made with the same rules (`sameIdentity`, `hit`) as
    * plain calls: running the generators for it measured ~15% slower than the stat alone.
    * `undefined`: anything else, left to the full path (which stats again: a changed file
    * is read anyway).
@@ -73,28 +74,24 @@ export class Drivers {
     const { candidate, key } = t.candidates[0] as Target["candidates"][number];
     const cached = cache.entries.get(key);
     if (!cached || !cached.trusted || cached.deps.length > 0) return undefined;
-    const entry = unchangedEntry(this.core, key, statOrUndefined(candidate.file));
-    if (!entry) return undefined;
+    // Nothing runs between this lookup and the stat: `cached` is the entry to compare.
+    const st = statOrUndefined(candidate.file);
+    if (!st || !sameIdentity(cached.identity, st)) return undefined;
     cache.counters.stats++;
-    return { kind: "file", target: t, entry: hit(this.core, entry, 0) };
+    return { kind: "file", target: t, entry: hit(this.core, cached, 0) };
   }
 
-  /** What a URL of a call from outside resolves to, without blocking. */
-  resolveAsync(url: unknown, from: CallOptions["from"]): Promise<Resolution> {
+  /** What a URL of a call from outside resolves to, without blocking; `done` is called once. */
+  resolveAsync(url: unknown, from: CallOptions["from"], done: Done<Resolution>): void {
     let t: Target | undefined;
     try {
       t = this.core.targets.get(url, from);
     } catch (error) {
-      return Promise.reject(error);
+      done(error);
+      return;
     }
-    return t ? this.promise(resolveTarget(this.core, t, url, NO_CHAIN)) : Promise.resolve(SKIP);
-  }
-
-  /** {@link async} as a promise. */
-  promise<T>(step: Step<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) =>
-      this.async(step, (error, value) => (error === undefined ? resolve(value as T) : reject(error))),
-    );
+    if (t) this.async(resolveTarget(this.core, t, url, NO_CHAIN), done);
+    else done(undefined, SKIP);
   }
 
   readonly #performSync = (op: Op): unknown => {
@@ -122,10 +119,7 @@ export class Drivers {
           );
           return;
         case "load":
-          this.#loadShared(op).then(
-            (entry) => resume(false, entry),
-            (error) => resume(true, error),
-          );
+          this.#loadShared(op, resume);
           return;
         case "transform":
           this.#transformAsync(op, resume);
@@ -139,25 +133,26 @@ export class Drivers {
   /**
    * Loads an entry, joining a load of the same key only while it has not opened the file yet:
    * its bytes are then at least as new as this call. The open waits for a microtask, so that
-   * calls made together (Promise.all over a page's URLs) share a single read.
+   * calls made together (Promise.all over a page's URLs) share a single read. Its waiters are
+   * resumed from the read's callbacks: no promise per load.
    */
-  #loadShared(op: Extract<Op, { op: "load" }>): Promise<Entry> {
+  #loadShared(op: Extract<Op, { op: "load" }>, resume: Resume): void {
     const { inflight } = this.core.cache;
     const running = inflight.get(op.key);
-    if (running && !running.started) return running.promise;
-    const record: Inflight = { started: false, promise: undefined as unknown as Promise<Entry> };
-    record.promise = new Promise<Entry>((resolve, reject) => {
-      queueMicrotask(() => {
-        record.started = true;
-        this.async(load(this.core, op.candidate, op.key, op.url, op.chain), (error, entry) => {
-          if (inflight.get(op.key) === record) inflight.delete(op.key);
-          if (error !== undefined) reject(error);
-          else resolve(entry as Entry);
-        });
+    if (running && !running.started) {
+      running.waiters.push(resume);
+      return;
+    }
+    const record: Inflight = { started: false, waiters: [resume] };
+    inflight.set(op.key, record);
+    queueMicrotask(() => {
+      record.started = true;
+      this.async(load(this.core, op.candidate, op.key, op.url, op.chain), (error, entry) => {
+        if (inflight.get(op.key) === record) inflight.delete(op.key);
+        const failed = error !== undefined;
+        for (const waiter of record.waiters) waiter(failed, failed ? error : entry);
       });
     });
-    inflight.set(op.key, record);
-    return record.promise;
   }
 
   /** Two passes: learn the references, resolve them one by one without blocking, apply them. */

@@ -30,7 +30,7 @@ function sriOf(
   opts: ResolvedOptions,
   cache: HashCache,
 ): string | undefined {
-  const known = entry.integrity.get(algorithm);
+  const known = entry.integrity?.get(algorithm);
   if (known) return known;
   let digest: Buffer;
   if (entry.content) {
@@ -47,7 +47,7 @@ function sriOf(
     digest = read.digests[algorithm] as Buffer;
   }
   const value = `${algorithm}-${digest.toString("base64")}`;
-  entry.integrity.set(algorithm, value);
+  (entry.integrity ??= new Map()).set(algorithm, value);
   return value;
 }
 

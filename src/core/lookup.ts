@@ -2,6 +2,7 @@ import { BoundedMap } from "./bounded.js";
 import type { Entry } from "./cache.js";
 import type { Drivers } from "./drive.js";
 import type { Core, Resolution } from "./resolve.js";
+import type { Done } from "./steps.js";
 import type { Target } from "./target.js";
 import type { CallOptions } from "./types.js";
 import { isRootRelative } from "./url.js";
@@ -123,20 +124,26 @@ export class Lookups {
     return resolution;
   }
 
-  /** What a URL resolves to, without blocking. */
-  async async(url: unknown, call: CallOptions): Promise<Resolution> {
+  /** What a URL resolves to, without blocking; `done` is called once (at once, from the memo). */
+  async(url: unknown, call: CallOptions, done: Done<Resolution>): void {
     const key = this.#keyOf(url, call);
     const known = key === undefined ? this.#stillAbsent(url, call) : this.#known(key);
-    if (known) return known;
+    if (known) return done(undefined, known);
     const { watch } = this.core;
     // Taken before the lookup: an event that comes while it runs must void what it finds.
     const startedAt = watch ? Date.now() : 0;
     const epoch = watch?.epoch;
-    const resolution = await this.drive.resolveAsync(url, call.from);
+    this.drive.resolveAsync(url, call.from, (error, resolution) => {
+      if (error === undefined) this.#remember(key, url, resolution as Resolution, startedAt, epoch);
+      done(error, resolution);
+    });
+  }
+
+  /** Keeps what a lookup without blocking found: in the memo, or as a watched absence. */
+  #remember(key: string | undefined, url: unknown, resolution: Resolution, startedAt: number, epoch?: number): void {
     if (key !== undefined && resolution.kind !== "skip") this.#memo.set(key, resolution);
     else if (resolution.kind === "missing" && epoch !== undefined)
       this.#rememberAbsent(url, resolution, startedAt, epoch);
-    return resolution;
   }
 
   /** The missing resolution remembered for a root-relative URL (see `#absent`), if still vouched for. */

@@ -176,14 +176,55 @@ export function digestBytes(algorithms: readonly string[], data: Buffer): Record
 /** Above this size, a file a transformer would rewrite is hashed as bytes, streamed, and not rewritten. */
 export const MAX_REWRITE_BYTES = 32 << 20;
 
+/**
+ * What the first step of a read gives: the open file, its `Stats`, and the first bytes of a
+ * regular file, read into `buffer` (`length` bytes asked for, `n` given).
+ */
+interface Head {
+  fd: number;
+  st: fs.Stats;
+  /** `undefined` for a file that is not regular, which is never read: a FIFO or device could block or never end. */
+  buffer: Buffer | undefined;
+  length: number;
+  n: number;
+  /** Whether the step closed the file already (see {@link isWhole}). */
+  closed: boolean;
+}
+
+/**
+ * Whether the first read got the whole file: a short read of a regular file is its end, so no
+ * second read (system call) is made to find it, and the step closes the file before it is
+ * digested (a close queued behind the digest found the thread pool idle more often).
+ */
+const isWhole = (head: Head) => head.buffer !== undefined && head.n < head.length;
+
 /** The I/O a read asks its driver for. */
 type ReadOp =
-  | { op: "open"; file: string }
-  | { op: "fstat"; fd: number }
+  /**
+   * Open, fstat and (a regular file) the first read, as one step since most files take no
+   * other: a {@link Head} made by {@link headOf}. A failure after the open closes the file,
+   * and so does a whole read.
+   */
+  | { op: "head"; file: string; keepBytes: boolean; scratch: ReadScratch | undefined }
   | { op: "read"; fd: number; buffer: Buffer; offset: number; length: number }
   | { op: "close"; fd: number };
 
 type ReadStep<T> = Generator<ReadOp, T, unknown>;
+
+/** Whether a read keeps the bytes of a file of these `Stats`: when asked, up to {@link MAX_REWRITE_BYTES}. */
+const keeps = (st: fs.Stats, keepBytes: boolean) => keepBytes && st.size <= MAX_REWRITE_BYTES;
+
+/**
+ * The head of a read of an open file, before its first read. A regular file is read first for
+ * its size plus one byte (which tells whether it grew), up to a chunk; kept bytes get a buffer
+ * of their own, which the next read must not overwrite.
+ */
+function headOf(fd: number, st: fs.Stats, op: Extract<ReadOp, { op: "head" }>): Head {
+  if (!st.isFile()) return { fd, st, buffer: undefined, length: 0, n: 0, closed: false };
+  const length = Math.min(st.size + 1, CHUNK_SIZE);
+  const buffer = bufferFor(length, keeps(st, op.keepBytes) ? undefined : op.scratch);
+  return { fd, st, buffer, length, n: 0, closed: false };
+}
 
 /**
  * Opens, checks and digests a regular file, in bounded memory, closing it whatever happens.
@@ -198,23 +239,28 @@ function* readSteps(
   scratch?: ReadScratch,
 ): ReadStep<FileRead> {
   const readStartedAt = Date.now();
-  let fd: number;
+  let head: Head;
   try {
-    fd = (yield { op: "open", file }) as number;
+    head = (yield { op: "head", file, keepBytes, scratch }) as Head;
   } catch (error) {
     throw fileError(url, file, error as NodeJS.ErrnoException);
   }
   try {
-    const st = (yield { op: "fstat", fd }) as fs.Stats;
-    if (!st.isFile()) throw fileError(url, file, "not-a-file");
-    const keep = keepBytes && st.size <= MAX_REWRITE_BYTES;
-    // Kept bytes must not be overwritten by the next read: they get a buffer of their own.
-    const read = yield* digestSteps(fd, st.size, algorithms, keep, keep ? undefined : scratch);
+    const { st, buffer, n } = head;
+    if (!buffer) throw fileError(url, file, "not-a-file");
+    const keep = keeps(st, keepBytes);
+    const read = isWhole(head)
+      ? {
+          hex: hexDigestsOf(algorithms, buffer.subarray(0, n)),
+          bytes: keep ? Buffer.from(buffer.subarray(0, n)) : undefined,
+          size: n,
+        }
+      : yield* digestSteps(head, buffer, algorithms, keep);
     return new Read(identityOf(st), readStartedAt, read.hex, read.bytes, read.size);
   } catch (error) {
     throw error instanceof CacheBustError ? error : fileError(url, file, error as NodeJS.ErrnoException);
   } finally {
-    yield { op: "close", fd };
+    if (!head.closed) yield { op: "close", fd: head.fd };
   }
 }
 
@@ -226,50 +272,49 @@ interface Digested {
 }
 
 /**
- * Reads an open file to its end and digests it. A small file takes one read of its size plus
- * one byte (which tells whether it grew) and one-shot digests; a bigger one (or one that grew)
- * streams through hashes in chunks. A short read of a regular file is its end: no second read.
+ * Digests a file whose first read filled its buffer (a big file, or a small one that grew),
+ * streaming it through hashes in chunks to its end.
  */
-function* digestSteps(
-  fd: number,
-  statSize: number,
-  algorithms: readonly string[],
-  keep: boolean,
-  scratch: ReadScratch | undefined,
-): ReadStep<Digested> {
-  let want = Math.min(statSize + 1, CHUNK_SIZE);
-  let buffer = bufferFor(want, scratch);
-  let hashes: ReturnType<typeof createHash>[] | undefined;
+function* digestSteps(head: Head, first: Buffer, algorithms: readonly string[], keep: boolean): ReadStep<Digested> {
+  const { fd } = head;
+  const hashes = algorithms.map((a) => createHash(a));
   let kept: Buffer[] | undefined = keep ? [] : undefined;
+  let buffer = first;
+  let want = head.length;
+  let n = head.n;
   let size = 0;
-  let filled = 0;
-  for (;;) {
-    const n = (yield { op: "read", fd, buffer, offset: filled, length: want - filled }) as number;
-    filled += n;
+  while (n > 0) {
     size += n;
-    if (n === 0 || filled < want) break;
-    hashes ??= algorithms.map((a) => createHash(a));
-    for (const h of hashes) h.update(buffer.subarray(0, filled));
-    kept?.push(Buffer.from(buffer.subarray(0, filled)));
+    const chunk = buffer.subarray(0, n);
+    for (const h of hashes) h.update(chunk);
+    kept?.push(Buffer.from(chunk));
     if (kept && size > MAX_REWRITE_BYTES) kept = undefined; // it grew past the limit: hash it, keep nothing
-    filled = 0;
+    // A short read is the end, as above.
+    if (n < want) break;
     if (want < CHUNK_SIZE) buffer = Buffer.allocUnsafe((want = CHUNK_SIZE));
+    n = (yield { op: "read", fd, buffer, offset: 0, length: want }) as number;
   }
-  const rest = buffer.subarray(0, filled);
-  if (!hashes) return { hex: hexDigestsOf(algorithms, rest), bytes: kept ? Buffer.from(rest) : undefined, size };
-  for (const h of hashes) h.update(rest);
-  kept?.push(Buffer.from(rest));
   const hex: Record<string, string> = {};
-  algorithms.forEach((a, i) => (hex[a] = (hashes as ReturnType<typeof createHash>[])[i]!.digest("hex")));
+  algorithms.forEach((a, i) => (hex[a] = hashes[i]!.digest("hex")));
   return { hex, bytes: kept ? Buffer.concat(kept) : undefined, size };
 }
 
 function performSync(op: ReadOp): unknown {
   switch (op.op) {
-    case "open":
-      return fs.openSync(op.file, OPEN_FLAGS);
-    case "fstat":
-      return fs.fstatSync(op.fd);
+    case "head": {
+      const fd = fs.openSync(op.file, OPEN_FLAGS);
+      let head: Head;
+      try {
+        head = headOf(fd, fs.fstatSync(fd), op);
+        if (head.buffer) head.n = fs.readSync(fd, head.buffer, 0, head.length, null);
+      } catch (error) {
+        fs.closeSync(fd);
+        throw error;
+      }
+      // Marked first: a close that fails is not tried again.
+      if (isWhole(head)) ((head.closed = true), fs.closeSync(fd));
+      return head;
+    }
     case "read":
       return fs.readSync(op.fd, op.buffer, op.offset, op.length, null);
     case "close":
@@ -277,14 +322,37 @@ function performSync(op: ReadOp): unknown {
   }
 }
 
+/** {@link performSync}'s "head" without blocking: one callback chain, resumed once. */
+function headAsync(op: Extract<ReadOp, { op: "head" }>, resume: Resume): void {
+  fs.open(op.file, OPEN_FLAGS, (openError, fd) => {
+    if (openError) return resume(true, openError);
+    const fail = (error: unknown) => {
+      fs.close(fd, () => {});
+      resume(true, error);
+    };
+    fs.fstat(fd, (statError, st) => {
+      if (statError) return fail(statError);
+      try {
+        const head = headOf(fd, st, op);
+        if (!head.buffer) return resume(false, head);
+        fs.read(fd, head.buffer, 0, head.length, null, (readError, n) => {
+          if (readError) return fail(readError);
+          head.n = n;
+          if (isWhole(head)) ((head.closed = true), fs.close(fd, () => {}));
+          resume(false, head);
+        });
+      } catch (error) {
+        fail(error);
+      }
+    });
+  });
+}
+
 function performAsync(op: ReadOp, resume: Resume): void {
   try {
     switch (op.op) {
-      case "open":
-        fs.open(op.file, OPEN_FLAGS, (error, fd) => resume(!!error, error ?? fd));
-        return;
-      case "fstat":
-        fs.fstat(op.fd, (error, st) => resume(!!error, error ?? st));
+      case "head":
+        headAsync(op, resume);
         return;
       case "read":
         fs.read(op.fd, op.buffer, op.offset, op.length, null, (error, n) => resume(!!error, error ?? n));

@@ -187,7 +187,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
     rawHash,
     content,
     deps,
-    integrity: new Map(),
+    integrity: undefined,
     checkedIn: cache.generation,
   });
 }
