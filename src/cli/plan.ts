@@ -15,7 +15,7 @@ import { type CliOptions, UsageError } from "./args.js";
 import { freshIntegrity } from "./integrity.js";
 import { byCodeUnit } from "../core/order.js";
 import type { Progress } from "./progress.js";
-import { bustPageReference, countingTransformer, type SiteLocation } from "./references.js";
+import { bustPageReference, countingTransformer, pageBuster, type SiteLocation } from "./references.js";
 import { onOrigin, urlPathOf } from "./site-urls.js";
 import { problemRecorder, type Problem, type Summary } from "./summary.js";
 import { digestOf, readTextSync, type TextFile } from "./text.js";
@@ -237,14 +237,16 @@ async function planPages(
   js: JsSupport,
 ): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
+  const bust = pageBuster(buster);
   ctx.progress.phase("pages", html.length);
-  for (const path of html) {
-    await new Promise((ok) => setImmediate(ok));
+  for (const [i, path] of html.entries()) {
+    // Let a signal handler run now and then (a turn of the event loop per page cost 2%).
+    if (i % 16 === 0) await new Promise((ok) => setImmediate(ok));
     if (ctx.signal?.aborted) break;
     // Read synchronously: a batch run gains nothing from thread-pool round trips (which cost
     // most of the run's time on a busy machine) and the text is dropped once planned.
     const file = readTextSync(join(ctx.dir, path));
-    const page = planPage(path, file, options, buster, ctx, record);
+    const page = planPage(path, file, options, { buster, bust }, ctx, record);
     const mapEdit = js.pageEdit?.(file.text, buster, urlPathOf(path, options.base));
     if (mapEdit) page.edits.push(mapEdit);
     if (page.edits.length > 0) pages.push(page);
@@ -258,7 +260,7 @@ function planPage(
   path: string,
   file: TextFile,
   options: CliOptions,
-  buster: CacheBuster,
+  { buster, bust }: { buster: CacheBuster; bust: (url: string, from: string) => string },
   ctx: PlanContext,
   record: (p: Problem) => void,
 ): PlannedPage {
@@ -272,7 +274,7 @@ function planPage(
       return (url, offset) =>
         from === null
           ? undefined
-          : bustPageReference(buster, site, summary, url, from, (error) =>
+          : bustPageReference(bust, site, summary, url, from, (error) =>
               record(problemOf(path, at(offset), url, error)),
             );
     },

@@ -44,7 +44,7 @@ function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number
 
 /** Reads a page or stylesheet to rewrite, refusing one that is no longer a regular file inside the site. */
 function readInsideSite(dir: string, file: string): TextFile {
-  const parent = fs.realpathSync(dirname(file));
+  const parent = fs.realpathSync.native(dirname(file));
   if (!isInside(parent, dir)) {
     throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer inside ${dir}`, {
       file,
