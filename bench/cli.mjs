@@ -2,9 +2,12 @@
 // same rewriting (bench/cli/naive.mjs), in query and path mode; peak memory; a re-run with
 // nothing to change against a first run. Each run is a fresh Node process on a fresh copy of
 // the unbusted site; the variants alternate round by round and are compared by paired ratios.
+// A full run then busts a site of 100,000 pages once (`--cli-large N` to change, 0 to skip),
+// for the peak memory there.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { generate } from "./cli/site.mjs";
 import { duration, table, times, verdict } from "./lib/format.mjs";
 import { repoRoot } from "./lib/load.mjs";
@@ -53,6 +56,22 @@ function measure(source, work, rounds, log) {
   return out;
 }
 
+/** One run of each on a large site, for the CLI's peak memory (and, for reference, its time). */
+function large(work, pages, log) {
+  const source = path.join(work, "large-source");
+  log(`bench cli: generating a site of ${pages} pages`);
+  generate(source, pages);
+  const naive = timed(NAIVE, [fresh(source, work, "large"), "query"]);
+  log(`bench cli: naive pass on ${pages} pages took ${duration(naive.ms)}`);
+  const cli = timed(CLI, [fresh(source, work, "large"), "--no-progress"]);
+  log(`bench cli: the CLI on ${pages} pages took ${duration(cli.ms)}, peak ${cli.rss.toFixed(0)} MB`);
+  for (const dir of [source, path.join(work, "large")]) fs.rmSync(dir, { recursive: true, force: true });
+  return { pages, naiveMs: naive.ms, cliMs: cli.ms, rss: cli.rss };
+}
+
+// Imported with run.mjs's command line: flags it does not know are not this module's business.
+const { values: flags } = parseArgs({ options: { "cli-large": { type: "string" } }, strict: false });
+
 /** Measures the CLI on a generated site; see the file's head. */
 export async function bench({ work, quick, log }) {
   const pages = quick ? 1000 : 10000;
@@ -60,6 +79,9 @@ export async function bench({ work, quick, log }) {
   log(`bench cli: generating a site of ${pages} pages`);
   generate(source, pages);
   const m = measure(source, work, quick ? 2 : 3, log);
+  fs.rmSync(source, { recursive: true, force: true });
+  const largePages = Number(flags["cli-large"] ?? (quick ? 0 : 100000));
+  if (largePages > 0) m.large = large(work, largePages, log);
   const query = pairedRatio(m.cliQuery, m.naiveQuery).median;
   const pathRatio = pairedRatio(m.cliPath, m.naivePath).median;
   const rerun = pairedRatio(m.rerun, m.cliQuery).median;
@@ -75,7 +97,17 @@ export async function bench({ work, quick, log }) {
       `${times(rerun)} of a first run`,
     ],
   ];
-  const text = `${table(["run", "median", "ratio"], rows)}\n\nPeak RSS of the CLI: ${peak.toFixed(0)} MB (query ${Math.max(...m.rssQuery).toFixed(0)}, path ${Math.max(...m.rssPath).toFixed(0)}).`;
+  if (m.large)
+    rows.push(
+      [`naive regex buster, query mode, ${m.large.pages} pages (one run)`, duration(m.large.naiveMs), ""],
+      [
+        `cache-id, query mode, ${m.large.pages} pages (one run)`,
+        duration(m.large.cliMs),
+        times(m.large.cliMs / m.large.naiveMs),
+      ],
+    );
+  const largePeak = m.large ? `; ${m.large.pages} pages: ${m.large.rss.toFixed(0)} MB` : "";
+  const text = `${table(["run", "median", "ratio"], rows)}\n\nPeak RSS of the CLI: ${peak.toFixed(0)} MB (query ${Math.max(...m.rssQuery).toFixed(0)}, path ${Math.max(...m.rssPath).toFixed(0)}${largePeak}).`;
   return {
     title: `The CLI, ${pages} pages`,
     text,
@@ -103,6 +135,21 @@ export async function bench({ work, quick, log }) {
         limit: 1,
         verdict: verdict(peak, 400),
       },
+      ...(m.large
+        ? [
+            {
+              what: `CLI peak RSS / 400 MB (${m.large.pages} pages; ${m.large.rss.toFixed(0)} MB)`,
+              goal: "<= 1.00x",
+              value: m.large.rss / 400,
+              limit: 1,
+              verdict: verdict(m.large.rss, 400),
+            },
+            {
+              what: `CLI / naive regex pass, query mode (${m.large.pages} pages, one run)`,
+              value: m.large.cliMs / m.large.naiveMs,
+            },
+          ]
+        : []),
       {
         what: "CLI re-run with nothing to change / first run",
         goal: "< 1.00x",
