@@ -26,7 +26,8 @@ function timed(script, args) {
     throw new Error(
       `bench cli: ${path.basename(script)} ${args.join(" ")} exited ${r.status}: ${r.stderr.slice(-2000)}`,
     );
-  const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  // Worker threads print it too when they end: the last, the process's own, is the peak.
+  const rss = Math.max(...[...r.stderr.matchAll(/MAXRSS (\d+)/g)].map((m) => Number(m[1]))) / 1024;
   return { ms, rss };
 }
 

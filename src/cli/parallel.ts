@@ -55,12 +55,16 @@ export async function inParallel<T, R>(
   opts.signal?.addEventListener("abort", onAbort);
   const share = (k: number) => items.map((_, i) => i).filter((i) => i % ways === k);
   try {
-    const workers = Array.from({ length: ways - 1 }, (_, h) =>
-      runWorker(opts.script as URL, { job: opts.job, data: opts.data, stop }, share(h + 1), items, (i, r) => {
-        out[i] = r as R;
-        opts.onDone();
-      }),
+    // Awaited as one from the start, so that a worker's failure is never an unhandled rejection.
+    const workers = Promise.all(
+      Array.from({ length: ways - 1 }, (_, h) =>
+        runWorker(opts.script as URL, { job: opts.job, data: opts.data, stop }, share(h + 1), items, (i, r) => {
+          out[i] = r as R;
+          opts.onDone();
+        }),
+      ),
     );
+    workers.catch(() => Atomics.store(stop, 0, 1));
     for (const [n, i] of share(0).entries()) {
       // Let a signal handler, and the workers' messages, in now and then.
       if (n % 16 === 0) await new Promise((ok) => setImmediate(ok));
@@ -68,7 +72,7 @@ export async function inParallel<T, R>(
       out[i] = opts.here(items[i] as T);
       opts.onDone();
     }
-    await Promise.all(workers);
+    await workers;
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
   }
