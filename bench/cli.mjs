@@ -2,12 +2,11 @@
 // same rewriting (bench/cli/naive.mjs), in query and path mode; peak memory; a re-run with
 // nothing to change against a first run. Each run is a fresh Node process on a fresh copy of
 // the unbusted site; the variants alternate round by round and are compared by paired ratios.
-// A full run then busts a site of 100,000 pages once (`--cli-large N` to change, 0 to skip),
-// for the peak memory there.
+// A full run then busts a site of 100,000 pages once, for the peak memory there
+// (CACHE_ID_BENCH_LARGE=N in the environment for another size, 0 to skip it).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { generate } from "./cli/site.mjs";
 import { duration, table, times, verdict } from "./lib/format.mjs";
 import { repoRoot } from "./lib/load.mjs";
@@ -70,9 +69,6 @@ function large(work, pages, log) {
   return { pages, naiveMs: naive.ms, cliMs: cli.ms, rss: cli.rss };
 }
 
-// Imported with run.mjs's command line: flags it does not know are not this module's business.
-const { values: flags } = parseArgs({ options: { "cli-large": { type: "string" } }, strict: false });
-
 /** Measures the CLI on a generated site; see the file's head. */
 export async function bench({ work, quick, log }) {
   const pages = quick ? 1000 : 10000;
@@ -81,7 +77,7 @@ export async function bench({ work, quick, log }) {
   generate(source, pages);
   const m = measure(source, work, quick ? 2 : 3, log);
   fs.rmSync(source, { recursive: true, force: true });
-  const largePages = Number(flags["cli-large"] ?? (quick ? 0 : 100000));
+  const largePages = Number(process.env.CACHE_ID_BENCH_LARGE ?? (quick ? 0 : 100000));
   if (largePages > 0) m.large = large(work, largePages, log);
   const query = pairedRatio(m.cliQuery, m.naiveQuery).median;
   const pathRatio = pairedRatio(m.cliPath, m.naivePath).median;
