@@ -2,10 +2,12 @@
 // same rewriting (bench/cli/naive.mjs), in query and path mode; peak memory; a re-run with
 // nothing to change against a first run. Each run is a fresh Node process on a fresh copy of
 // the unbusted site; the variants alternate round by round and are compared by paired ratios.
+// A full run then busts a site of 100,000 pages once, for the peak memory there
+// (CACHE_ID_BENCH_LARGE=N in the environment for another size, 0 to skip it).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { planAssets, writeAssets } from "./lib/assets.mjs";
+import { generate } from "./cli/site.mjs";
 import { duration, table, times, verdict } from "./lib/format.mjs";
 import { repoRoot } from "./lib/load.mjs";
 import { median, pairedRatio } from "./lib/stats.mjs";
@@ -14,30 +16,6 @@ const CLI = path.join(repoRoot, "dist", "cli.js");
 const NAIVE = path.join(repoRoot, "bench", "cli", "naive.mjs");
 // Prints the process's peak resident set size when it exits, for any script.
 const PEAK = `--import=data:text/javascript,process.on("exit",()=>process.stderr.write("\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))`;
-const LOREM =
-  "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ";
-
-/** A finished site of `pages` pages, each naming 3 layout assets and 17 others, about 8 KB of HTML. */
-function generate(root, pages) {
-  const { assets } = writeAssets(root, planAssets({ count: 500, seed: 7 }));
-  const pick = (i, k) => assets[(i * 17 + k * 31) % assets.length].urlPath;
-  const first = (ext) => assets.find((a) => a.ext === ext).urlPath;
-  for (let i = 0; i < pages; i++) {
-    const refs = Array.from({ length: 17 }, (_, k) => {
-      const url = pick(i, k);
-      return url.endsWith(".css")
-        ? `<link rel="stylesheet" href="${url}">`
-        : url.endsWith(".js")
-          ? `<script src="${url}"></script>`
-          : `<img src="${url}" alt="">`;
-    });
-    const html = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Page ${i}</title>\n<link rel="stylesheet" href="${first("css")}">\n<script src="${first("js")}" defer></script></head>\n<body><header><img src="${first("svg")}" alt="logo"><nav><a href="/">Home</a> <a href="/p/${i + 1}/">Next</a></nav></header>\n<main>${refs.map((r) => `<p>${LOREM.repeat(3)}${r}</p>`).join("\n")}</main></body></html>\n`;
-    const dir = path.join(root, "p", String(i));
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "index.html"), html);
-  }
-}
-
 /** Runs a script on `dir` in a fresh process; its time (ms) and peak RSS (MB). */
 function timed(script, args) {
   const began = process.hrtime.bigint();
@@ -47,7 +25,8 @@ function timed(script, args) {
     throw new Error(
       `bench cli: ${path.basename(script)} ${args.join(" ")} exited ${r.status}: ${r.stderr.slice(-2000)}`,
     );
-  const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  // Worker threads print it too when they end: the last, the process's own, is the peak.
+  const rss = Math.max(...[...r.stderr.matchAll(/MAXRSS (\d+)/g)].map((m) => Number(m[1]))) / 1024;
   return { ms, rss };
 }
 
@@ -77,6 +56,19 @@ function measure(source, work, rounds, log) {
   return out;
 }
 
+/** One run of each on a large site, for the CLI's peak memory (and, for reference, its time). */
+function large(work, pages, log) {
+  const source = path.join(work, "large-source");
+  log(`bench cli: generating a site of ${pages} pages`);
+  generate(source, pages);
+  const naive = timed(NAIVE, [fresh(source, work, "large"), "query"]);
+  log(`bench cli: naive pass on ${pages} pages took ${duration(naive.ms)}`);
+  const cli = timed(CLI, [fresh(source, work, "large"), "--no-progress"]);
+  log(`bench cli: the CLI on ${pages} pages took ${duration(cli.ms)}, peak ${cli.rss.toFixed(0)} MB`);
+  for (const dir of [source, path.join(work, "large")]) fs.rmSync(dir, { recursive: true, force: true });
+  return { pages, naiveMs: naive.ms, cliMs: cli.ms, rss: cli.rss };
+}
+
 /** Measures the CLI on a generated site; see the file's head. */
 export async function bench({ work, quick, log }) {
   const pages = quick ? 1000 : 10000;
@@ -84,6 +76,9 @@ export async function bench({ work, quick, log }) {
   log(`bench cli: generating a site of ${pages} pages`);
   generate(source, pages);
   const m = measure(source, work, quick ? 2 : 3, log);
+  fs.rmSync(source, { recursive: true, force: true });
+  const largePages = Number(process.env.CACHE_ID_BENCH_LARGE ?? (quick ? 0 : 100000));
+  if (largePages > 0) m.large = large(work, largePages, log);
   const query = pairedRatio(m.cliQuery, m.naiveQuery).median;
   const pathRatio = pairedRatio(m.cliPath, m.naivePath).median;
   const rerun = pairedRatio(m.rerun, m.cliQuery).median;
@@ -99,7 +94,17 @@ export async function bench({ work, quick, log }) {
       `${times(rerun)} of a first run`,
     ],
   ];
-  const text = `${table(["run", "median", "ratio"], rows)}\n\nPeak RSS of the CLI: ${peak.toFixed(0)} MB (query ${Math.max(...m.rssQuery).toFixed(0)}, path ${Math.max(...m.rssPath).toFixed(0)}).`;
+  if (m.large)
+    rows.push(
+      [`naive regex buster, query mode, ${m.large.pages} pages (one run)`, duration(m.large.naiveMs), ""],
+      [
+        `cache-id, query mode, ${m.large.pages} pages (one run)`,
+        duration(m.large.cliMs),
+        times(m.large.cliMs / m.large.naiveMs),
+      ],
+    );
+  const largePeak = m.large ? `; ${m.large.pages} pages: ${m.large.rss.toFixed(0)} MB` : "";
+  const text = `${table(["run", "median", "ratio"], rows)}\n\nPeak RSS of the CLI: ${peak.toFixed(0)} MB (query ${Math.max(...m.rssQuery).toFixed(0)}, path ${Math.max(...m.rssPath).toFixed(0)}${largePeak}).`;
   return {
     title: `The CLI, ${pages} pages`,
     text,
@@ -127,6 +132,21 @@ export async function bench({ work, quick, log }) {
         limit: 1,
         verdict: verdict(peak, 400),
       },
+      ...(m.large
+        ? [
+            {
+              what: `CLI peak RSS / 400 MB (${m.large.pages} pages; ${m.large.rss.toFixed(0)} MB)`,
+              goal: "<= 1.00x",
+              value: m.large.rss / 400,
+              limit: 1,
+              verdict: verdict(m.large.rss, 400),
+            },
+            {
+              what: `CLI / naive regex pass, query mode (${m.large.pages} pages, one run)`,
+              value: m.large.cliMs / m.large.naiveMs,
+            },
+          ]
+        : []),
       {
         what: "CLI re-run with nothing to change / first run",
         goal: "< 1.00x",

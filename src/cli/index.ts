@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { isMainThread } from "node:worker_threads";
 import { parseCli, USAGE, UsageError } from "./args.js";
 import { silentProgress, streamProgress } from "./progress.js";
 import { formatSummary } from "./report.js";
+import { defaultHelpers, serveJob } from "./parallel.js";
 import { runCli } from "./run.js";
+import type { PlannedPage } from "./plan.js";
+import { rewritePage } from "./write.js";
 
 /** Exit codes: 0 done, 1 failed (or `--strict` found problems), 2 bad command line, 130/143 interrupted. */
 async function main(argv: string[]): Promise<number> {
@@ -41,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
   const showProgress = options.progress ?? process.stderr.isTTY === true;
   const progress = showProgress ? streamProgress(process.stderr) : silentProgress;
   try {
-    const summary = await runCli(options, { progress, signal: controller.signal });
+    const helpers = { script: new URL(import.meta.url), count: defaultHelpers() };
+    const summary = await runCli(options, { progress, signal: controller.signal, helpers });
     process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, options));
     if (exitCode !== 0) return exitCode;
     return summary.refused || summary.writeFailures.length > 0 ? 1 : 0;
@@ -82,12 +87,22 @@ function versionOf(): string {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.stderr.write(`cache-id: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+// The same script serves the helper threads that share a large site's pages (parallel.ts).
+if (isMainThread) start();
+else
+  serveJob({
+    pages: (data: { dir: string; inserts: string[] }, page: PlannedPage) => rewritePage(data.dir, data.inserts, page),
+  });
+
+/** Runs the command line and sets the exit code. */
+function start(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`cache-id: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -15,10 +15,11 @@ import { type CliOptions, UsageError } from "./args.js";
 import { freshIntegrity } from "./integrity.js";
 import { byCodeUnit } from "../core/order.js";
 import type { Progress } from "./progress.js";
-import { bustPageReference, countingTransformer, type SiteLocation } from "./references.js";
+import { bustPageReference, countingTransformer, pageBuster, type SiteLocation } from "./references.js";
 import { onOrigin, urlPathOf } from "./site-urls.js";
 import { problemRecorder, type Problem, type Summary } from "./summary.js";
 import { digestOf, readTextSync, type TextFile } from "./text.js";
+import { Inserts, packEdits } from "./packed.js";
 import { walkSite } from "./walk.js";
 
 /** A page to rewrite: the digest of the bytes it was planned from, and the edits. */
@@ -26,7 +27,8 @@ export interface PlannedPage {
   path: string;
   /** Only the digest is kept, not the text: a large site's pages need not fit in memory. */
   digest: string;
-  edits: Edit[];
+  /** Packed (`packed.ts`), their inserts in the plan's `inserts`. */
+  edits: Uint32Array;
 }
 
 /** Everything a run decided to write. */
@@ -43,6 +45,8 @@ export interface Plan {
   /** Digest of the text each stylesheet's rewrite was made from, by absolute file. */
   stylesheetSources: Map<string, string>;
   pages: PlannedPage[];
+  /** The texts the pages' edits insert. */
+  inserts: readonly string[];
   /** Temporary files of an interrupted earlier run, relative to `dir`. */
   leftovers: string[];
 }
@@ -148,7 +152,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     onMissing: (p) => record(problemOf(relative(dir, p.file).split(sep).join("/"), p, p.url, p.error)),
   });
   const buster = siteBuster(options, ctx, record, stylesheetSources, js);
-  const files = await walkSite(dir);
+  const files = walkSite(dir);
   const css = sourceFiles(files.css, buster.options.length);
   summary.cssFiles = css.length;
   // Web app manifests are rewritten in place too, once a page links one (only then is it hashed).
@@ -168,7 +172,8 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     progress.tick();
     await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
   }
-  const pages = await planPages(files.html, options, buster, ctx, record, js);
+  const inserts = new Inserts();
+  const pages = await planPages(files.html, options, buster, { ...ctx, inserts }, record, js);
   summary.problems.sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column);
   const entries = buster.entries();
   // `--js rewrite`: modules (and their maps) the pages reach are rewritten in place like stylesheets.
@@ -187,6 +192,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     stylesheets,
     stylesheetSources,
     pages,
+    inserts: inserts.texts,
     leftovers: files.leftovers,
   };
 }
@@ -232,36 +238,38 @@ async function planPages(
   html: readonly string[],
   options: CliOptions,
   buster: CacheBuster,
-  ctx: PlanContext,
+  ctx: PlanContext & { inserts: Inserts },
   record: (p: Problem) => void,
   js: JsSupport,
 ): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
+  const bust = pageBuster(buster);
   ctx.progress.phase("pages", html.length);
-  for (const path of html) {
-    await new Promise((ok) => setImmediate(ok));
+  for (const [i, path] of html.entries()) {
+    // Let a signal handler run now and then (a turn of the event loop per page cost 2%).
+    if (i % 16 === 0) await new Promise((ok) => setImmediate(ok));
     if (ctx.signal?.aborted) break;
     // Read synchronously: a batch run gains nothing from thread-pool round trips (which cost
     // most of the run's time on a busy machine) and the text is dropped once planned.
     const file = readTextSync(join(ctx.dir, path));
-    const page = planPage(path, file, options, buster, ctx, record);
+    const edits = pageEdits(path, file, options, { buster, bust }, ctx, record);
     const mapEdit = js.pageEdit?.(file.text, buster, urlPathOf(path, options.base));
-    if (mapEdit) page.edits.push(mapEdit);
-    if (page.edits.length > 0) pages.push(page);
+    if (mapEdit) edits.push(mapEdit);
+    if (edits.length > 0) pages.push({ path, digest: file.digest, edits: packEdits(edits, ctx.inserts) });
     ctx.progress.tick();
   }
   return pages;
 }
 
 /** The edits of one page. */
-function planPage(
+function pageEdits(
   path: string,
   file: TextFile,
   options: CliOptions,
-  buster: CacheBuster,
+  { buster, bust }: { buster: CacheBuster; bust: (url: string, from: string) => string },
   ctx: PlanContext,
   record: (p: Problem) => void,
-): PlannedPage {
+): Edit[] {
   const pageUrl = urlPathOf(path, options.base);
   const { site, summary } = ctx;
   let locate: ((offset: number) => Position) | undefined;
@@ -272,7 +280,7 @@ function planPage(
       return (url, offset) =>
         from === null
           ? undefined
-          : bustPageReference(buster, site, summary, url, from, (error) =>
+          : bustPageReference(bust, site, summary, url, from, (error) =>
               record(problemOf(path, at(offset), url, error)),
             );
     },
@@ -290,5 +298,5 @@ function planPage(
     },
     onCssError: (error, offset) => record(problemOf(path, at(offset), "<style>", error)),
   });
-  return { path, digest: file.digest, edits };
+  return edits;
 }

@@ -40,12 +40,38 @@ function namesDirectory(error: unknown): boolean {
   );
 }
 
+/** The buster's answer for a URL seen from a page: the busted URL, or the error it threw. */
+type Answer = { url: string } | { error: unknown };
+
+/**
+ * `buster.url` for the references of pages, remembering each answer for the run: a layout's
+ * URLs recur on every page, and within a run (`validate: "once"`) a URL's answer cannot change.
+ * A root-relative URL means the same from every page; any other is remembered per page.
+ */
+export function pageBuster(buster: CacheBuster): (url: string, from: string) => string {
+  const answers = new Map<string, Answer>();
+  return (url, from) => {
+    const key = url.charCodeAt(0) === 0x2f && url.charCodeAt(1) !== 0x2f && url[1] !== "\\" ? url : `${from}\n${url}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      try {
+        answer = { url: buster.url(url, { from, missing: "error" }) };
+      } catch (error) {
+        answer = { error };
+      }
+      answers.set(key, answer);
+    }
+    if ("error" in answer) throw answer.error;
+    return answer.url;
+  };
+}
+
 /**
  * Busts one reference of a page, counting it in `summary`: the new URL, `undefined` to leave
  * it, or the error (`onError`) when it names no usable file.
  */
 export function bustPageReference(
-  buster: CacheBuster,
+  bust: (url: string, from: string) => string,
   site: SiteLocation,
   summary: Summary,
   url: string,
@@ -54,13 +80,13 @@ export function bustPageReference(
 ): string | undefined {
   const own = onOrigin(url, site.origin);
   if (own) {
-    const out = bustPageReference(buster, site, summary, own.rest, from, onError);
+    const out = bustPageReference(bust, site, summary, own.rest, from, onError);
     return out === undefined ? undefined : own.prefix + out;
   }
   if (localPath(url, from, site) === undefined) return undefined;
   let out: string;
   try {
-    out = buster.url(url, { from, missing: "error" });
+    out = bust(url, from);
   } catch (error) {
     if (namesDirectory(error)) return undefined;
     count(summary, url, undefined);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { type CliOptions, UsageError } from "./args.js";
 import { baseHint } from "./hint.js";
 import { lockSite } from "./lock.js";
+import type { Helpers } from "./parallel.js";
 import { planSite, plannedFiles } from "./plan.js";
 import { type Progress, silentProgress } from "./progress.js";
 import { emptySummary, type Summary } from "./summary.js";
@@ -35,7 +36,7 @@ function decodeBase(base: string): string {
  */
 export async function runCli(
   options: CliOptions,
-  hooks: { progress?: Progress; signal?: AbortSignal } = {},
+  hooks: { progress?: Progress; signal?: AbortSignal; helpers?: Helpers } = {},
 ): Promise<Summary> {
   const progress = hooks.progress ?? silentProgress;
   const dir = siteDirectory(options.dir);
@@ -51,7 +52,7 @@ export async function runCli(
     summary.refused = options.strict && summary.problems.length > 0;
     if (options.dryRun) summary.filesChanged = plannedFiles(plan);
     if (!options.dryRun && !summary.refused && !summary.interrupted)
-      await writeChanges({ plan, summary, progress, signal: hooks.signal });
+      await writeChanges({ plan, summary, progress, signal: hooks.signal, helpers: hooks.helpers });
     return summary;
   } finally {
     progress.end();

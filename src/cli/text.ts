@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -14,25 +15,20 @@ export interface TextFile {
 /** Reads a text file as UTF-8, or byte for byte (latin1) when it is not UTF-8. */
 export async function readText(file: string): Promise<TextFile> {
   const [bytes, st] = await Promise.all([fsp.readFile(file), fsp.stat(file)]);
-  const utf8 = bytes.toString("utf8");
-  // Not UTF-8: read byte for byte, so the bytes around the (ASCII) URLs survive the rewrite.
-  const encoding = Buffer.from(utf8, "utf8").equals(bytes) ? "utf8" : "latin1";
-  return {
-    text: encoding === "utf8" ? utf8 : bytes.toString("latin1"),
-    encoding,
-    digest: digestOf(bytes),
-    mode: st.mode,
-  };
+  return textOf(bytes, st.mode);
 }
 
 /** SHA-256 of bytes (or of a string's UTF-8), to tell whether a file changed. */
 export const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
-/** What a read gives: the text, read as UTF-8 or (not UTF-8) byte for byte. */
+/**
+ * What a read gives: the text, read as UTF-8 or, when the bytes are not UTF-8, byte for byte
+ * (latin1), so the bytes around the (ASCII) URLs survive the rewrite. `isUtf8` accepts exactly
+ * the bytes that survive a round trip through a UTF-8 string, without making that string twice.
+ */
 function textOf(bytes: Buffer, mode: number): TextFile {
-  const utf8 = bytes.toString("utf8");
-  const encoding = Buffer.from(utf8, "utf8").equals(bytes) ? "utf8" : "latin1";
-  return { text: encoding === "utf8" ? utf8 : bytes.toString("latin1"), encoding, digest: digestOf(bytes), mode };
+  const encoding = isUtf8(bytes) ? "utf8" : "latin1";
+  return { text: bytes.toString(encoding), encoding, digest: digestOf(bytes), mode };
 }
 
 /**

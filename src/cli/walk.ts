@@ -1,4 +1,4 @@
-import * as fsp from "node:fs/promises";
+import * as fs from "node:fs";
 import { join } from "node:path";
 import { TEMP_FILE } from "../core/emit.js";
 import { byCodeUnit } from "../core/order.js";
@@ -22,15 +22,17 @@ const SKIPPED = new Set([".git", ".hg", ".svn", "node_modules"]);
 /**
  * Lists the HTML and CSS files under `dir` (`/`-separated, sorted). Symbolic links are not
  * followed or listed: a rename over one would replace the link, not the file it names.
+ * Synchronous: a site of 10,000 directories spent more time in thread-pool round trips
+ * than in reading them.
  */
-export async function walkSite(dir: string): Promise<SiteFiles> {
+export function walkSite(dir: string): SiteFiles {
   const out: SiteFiles = { html: [], css: [], manifests: [], leftovers: [] };
-  const visit = async (rel: string): Promise<void> => {
-    const entries = await fsp.readdir(rel ? join(dir, rel) : dir, { withFileTypes: true });
+  const visit = (rel: string): void => {
+    const entries = fs.readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true });
     for (const entry of entries) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIPPED.has(entry.name)) await visit(path);
+        if (!SKIPPED.has(entry.name)) visit(path);
       } else if (entry.isFile()) {
         if (HTML.test(entry.name)) out.html.push(path);
         else if (CSS.test(entry.name)) out.css.push(path);
@@ -39,7 +41,7 @@ export async function walkSite(dir: string): Promise<SiteFiles> {
       }
     }
   };
-  await visit("");
+  visit("");
   out.html.sort(byCodeUnit);
   out.css.sort(byCodeUnit);
   out.manifests.sort(byCodeUnit);

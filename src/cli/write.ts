@@ -5,10 +5,13 @@ import { emitFiles } from "../core/emit.js";
 import { CacheBustError, isCacheBustError } from "../core/errors.js";
 import { isInside, writeInside, writeInsideSync } from "../core/gate.js";
 import { formatManifest } from "../core/manifest.js";
-import type { Plan } from "./plan.js";
+import type { BustedFile } from "../core/types.js";
+import { type Helpers, helpersFor, inParallel } from "./parallel.js";
+import type { Plan, PlannedPage } from "./plan.js";
 import type { Progress } from "./progress.js";
 import type { Summary, WriteFailure } from "./summary.js";
 import { readTextSync, type TextFile } from "./text.js";
+import { unpackEdits } from "./packed.js";
 import { changedSince } from "./verify.js";
 
 const fsp = fs.promises;
@@ -19,6 +22,8 @@ interface Writing {
   summary: Summary;
   progress: Progress;
   signal: AbortSignal | undefined;
+  /** Threads to share the pages with; none when not given. */
+  helpers?: Helpers | undefined;
 }
 
 const relTo = (dir: string) => (file: string) => relative(dir, file).split(sep).join("/");
@@ -44,7 +49,7 @@ function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number
 
 /** Reads a page or stylesheet to rewrite, refusing one that is no longer a regular file inside the site. */
 function readInsideSite(dir: string, file: string): TextFile {
-  const parent = fs.realpathSync(dirname(file));
+  const parent = fs.realpathSync.native(dirname(file));
   if (!isInside(parent, dir)) {
     throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer inside ${dir}`, {
       file,
@@ -78,35 +83,79 @@ async function writeCopies(w: Writing): Promise<void> {
   }
 }
 
-/** Rewrites one planned file if it still holds what the plan was made from; records the outcome. */
-async function rewriteOne(
-  w: Writing,
+/** What rewriting one planned file came to: written, or the failure to report. */
+export type Outcome = { written: true } | { written: false; failure: WriteFailure };
+
+/**
+ * Rewrites one planned file (`abs`) if it still holds the bytes the plan was made from
+ * (`digest`), with `make` turning its text into the new bytes. Synchronous and self-contained,
+ * so a worker thread can do it as well as the main one.
+ */
+export function rewriteFile(
+  dir: string,
   abs: string,
   digest: string | undefined,
   make: (text: string, encoding: BufferEncoding) => Buffer,
-): Promise<boolean> {
-  const rel = relTo(w.plan.dir)(abs);
+): Outcome {
+  const rel = relTo(dir)(abs);
   try {
-    await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
-    if (w.signal?.aborted) return false;
-    const now = readInsideSite(w.plan.dir, abs);
-    if (now.digest !== digest) {
-      w.summary.writeFailures.push({
-        file: rel,
-        code: "FILE_CHANGED",
-        message: `${rel} changed during the run; left as it is`,
-      });
-      return false;
-    }
-    writeInsideSite(w.plan.dir, abs, make(now.text, now.encoding), now.mode);
-    w.summary.filesChanged.push(rel);
-    return true;
+    const now = readInsideSite(dir, abs);
+    if (now.digest !== digest)
+      return {
+        written: false,
+        failure: { file: rel, code: "FILE_CHANGED", message: `${rel} changed during the run; left as it is` },
+      };
+    writeInsideSite(dir, abs, make(now.text, now.encoding), now.mode);
+    return { written: true };
   } catch (error) {
-    w.summary.writeFailures.push(failure(rel, error));
-    return false;
-  } finally {
-    w.progress.tick();
+    return { written: false, failure: failure(rel, error) };
   }
+}
+
+/** A planned page rewritten: its edits applied to the text it holds now, if that is what was planned. */
+export const rewritePage = (dir: string, inserts: readonly string[], page: PlannedPage): Outcome =>
+  rewriteFile(dir, join(dir, page.path), page.digest, (text, encoding) =>
+    Buffer.from(applyEdits(text, unpackEdits(page.edits, inserts)), encoding),
+  );
+
+/** Records the outcome of rewriting `abs` in the summary. */
+function record(w: Writing, abs: string, outcome: Outcome): void {
+  if (outcome.written) w.summary.filesChanged.push(relTo(w.plan.dir)(abs));
+  else w.summary.writeFailures.push(outcome.failure);
+}
+
+/** Rewrites one stylesheet (or other file rewritten in place) between two turns of the event loop. */
+async function rewriteSheet(w: Writing, sheet: BustedFile): Promise<void> {
+  await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
+  if (!w.signal?.aborted) {
+    const digest = w.plan.stylesheetSources.get(sheet.file);
+    record(
+      w,
+      sheet.file,
+      rewriteFile(w.plan.dir, sheet.file, digest, () => sheet.content as Buffer),
+    );
+  }
+  w.progress.tick();
+}
+
+/**
+ * Rewrites the planned pages, sharing them out between this thread and the helper threads
+ * (`parallel.ts`); outcomes are recorded in the pages' order, whoever wrote them.
+ */
+async function rewritePages(w: Writing): Promise<void> {
+  const { plan, signal } = w;
+  const outcomes = await inParallel(plan.pages, {
+    job: "pages",
+    data: { dir: plan.dir, inserts: plan.inserts },
+    threads: helpersFor(w.helpers, plan.pages.length),
+    script: w.helpers?.script,
+    signal,
+    onDone: () => w.progress.tick(),
+    here: (page) => rewritePage(plan.dir, plan.inserts, page),
+  });
+  outcomes.forEach((o, i) => {
+    if (o) record(w, join(plan.dir, (plan.pages[i] as PlannedPage).path), o);
+  });
 }
 
 /** Reports files whose bytes changed after they were hashed: no page may name them with the old hash. */
@@ -148,17 +197,12 @@ export async function writeChanges(w: Writing): Promise<void> {
   if (summary.writeFailures.length === 0) {
     for (const sheet of plan.stylesheets) {
       if (signal?.aborted) break;
-      await rewriteOne(w, sheet.file, plan.stylesheetSources.get(sheet.file), () => sheet.content as Buffer);
+      await rewriteSheet(w, sheet);
     }
   }
   // A page may name any of the files above: with one of them missing or changed, none is written.
   if (summary.writeFailures.length === 0) {
-    for (const page of plan.pages) {
-      if (signal?.aborted) break;
-      await rewriteOne(w, join(plan.dir, page.path), page.digest, (text, encoding) =>
-        Buffer.from(applyEdits(text, page.edits), encoding),
-      );
-    }
+    await rewritePages(w);
     // Changed while the pages were written: those pages may now name stale bytes; say so.
     if (options.mode === "query") reportChanged(w, changedSince(plan.entries, plan.stylesheetSources, options));
   }

@@ -3,11 +3,12 @@ import type { DefaultTreeAdapterMap } from "parse5";
 import { type Edit, applyEdits } from "../css/edits.js";
 import { rewriteCss, styleEdits } from "../css/rewrite.js";
 import { rawValue, rewriteValue } from "./attribute.js";
-import { HTML_NS, type Shape, urlAttributes } from "./rules.js";
+import { HTML_NS, type HtmlElement, type Shape, urlAttributes } from "./rules.js";
+import { scanElements } from "./scan.js";
 import { srcsetUrls } from "./srcset.js";
 
 type Node = DefaultTreeAdapterMap["node"];
-type Element = DefaultTreeAdapterMap["element"];
+type Element = HtmlElement;
 
 /**
  * parse5's tree, with end locations updated in place: the default adapter copies a text
@@ -53,16 +54,26 @@ function minimalEdit(start: number, before: string, after: string): Edit {
   return { start: start + p, end: start + before.length - s, insert: after.slice(p, after.length - s) };
 }
 
-function* elements(node: Node): Generator<Element> {
-  const stack: Node[] = [node];
+/**
+ * The elements of parse5's tree of `html` that come from the text (not implied ones), in
+ * tree order, `<template>` contents included.
+ */
+export function parsedElements(html: string): Element[] {
+  const doc = parse(html, { sourceCodeLocationInfo: true, scriptingEnabled: false, treeAdapter });
+  const out: Element[] = [];
+  const stack: Node[] = [doc];
   while (stack.length > 0) {
     const n = stack.pop() as Node;
-    if ("tagName" in n) yield n;
+    if ("tagName" in n && n.sourceCodeLocation) out.push(n);
     const children = "childNodes" in n ? n.childNodes : [];
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Node);
     if ("content" in n && n.content) stack.push(n.content as Node);
   }
+  return out;
 }
+
+/** The elements the rules act on: the fast reader's, or parse5's where the page needs a tree. */
+const pageElements = (html: string): Element[] => scanElements(html) ?? parsedElements(html);
 
 /**
  * The edit that brings the `integrity` attribute of a `<link>` or `<script>` up to date with
@@ -86,8 +97,8 @@ function integrityEdit(
 }
 
 /** The `href` of the document's first `<base>`, if it has one. */
-function baseHref(doc: Node): string | undefined {
-  for (const el of elements(doc)) {
+function baseHref(elements: readonly Element[]): string | undefined {
+  for (const el of elements) {
     if (el.tagName === "base" && el.namespaceURI === HTML_NS) {
       const href = el.attrs.find((a) => a.name === "href");
       if (href) return href.value;
@@ -118,14 +129,13 @@ export interface HtmlHooks {
  * @example
  * applyEdits(html, htmlEdits('<img src="a.png">', { bustFor: () => (u) => u + "?v=1", onCssError() {} })) // '<img src="a.png?v=1">'
  */
-export function htmlEdits(html: string, hooks: HtmlHooks): Edit[] {
-  const doc = parse(html, { sourceCodeLocationInfo: true, scriptingEnabled: false, treeAdapter });
-  const base = baseHref(doc);
+export function htmlEdits(html: string, hooks: HtmlHooks, read = pageElements): Edit[] {
+  const elements = read(html);
+  const base = baseHref(elements);
   const bust = hooks.bustFor(base);
   const integrity = hooks.integrityFor?.(base);
   const edits: Edit[] = [];
-  for (const el of elements(doc)) {
-    if (!el.sourceCodeLocation) continue;
+  for (const el of elements) {
     const resolved = attributeEdits(html, el, bust, hooks, edits);
     const sri = resolved !== undefined && integrity ? integrityEdit(html, el, resolved, integrity) : undefined;
     if (sri) edits.push(sri);

@@ -1,6 +1,23 @@
-import type { DefaultTreeAdapterMap } from "parse5";
+/** Where a part of the HTML text lies (parse5's location shape). */
+export interface Span {
+  startOffset: number;
+  endOffset: number;
+}
 
-type Element = DefaultTreeAdapterMap["element"];
+/**
+ * What the rules read of an element, in the shape of parse5's elements, so that parse5's tree
+ * and the fast reader (`scan.ts`) feed the same code: its attributes with their spans, and the
+ * span of its first child's text (for `<style>`).
+ */
+export interface HtmlElement {
+  tagName: string;
+  namespaceURI: string;
+  attrs: Array<{ name: string; value: string; prefix?: string | undefined }>;
+  sourceCodeLocation?: { attrs?: Record<string, Span> | undefined } | null | undefined;
+  childNodes: Array<{ sourceCodeLocation?: Span | null | undefined }>;
+}
+
+type Element = HtmlElement;
 
 /** How the URLs of one attribute are laid out. */
 export type Shape = "url" | "srcset" | "style";
