@@ -75,6 +75,37 @@ function answers(core: Core) {
   return { hashOf, urlOf, fileOf };
 }
 
+/** How a method answers a URL from its resolution. */
+type Answer<T> = (url: unknown, call: CallOptions, resolution: Resolution) => T;
+
+/** Makes methods that resolve a URL through `lookups` and answer from the resolution. */
+function answering(lookups: Lookups) {
+  return {
+    /** A method that resolves with blocking reads. */
+    answerSync:
+      <T>(answer: Answer<T>) =>
+      (url: string, from?: string | CallOptions): T => {
+        const call = callOptions(from);
+        return answer(url, call, lookups.sync(url, call));
+      },
+    /** The same without blocking the event loop: one promise per call, settled from callbacks. */
+    answerAsync:
+      <T>(answer: Answer<T>) =>
+      (url: string, from?: string | CallOptions): Promise<T> =>
+        new Promise<T>((resolve, reject) => {
+          const call = callOptions(from);
+          lookups.async(url, call, (error, resolution) => {
+            if (error !== undefined) return reject(error);
+            try {
+              resolve(answer(url, call, resolution as Resolution));
+            } catch (answerError) {
+              reject(answerError);
+            }
+          });
+        }),
+  };
+}
+
 /**
  * Creates a cache buster: content hashes of files, cached in memory and re-validated against
  * each file's metadata, put into URLs.
@@ -91,30 +122,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
   const { hashOf, urlOf, fileOf } = answers(core);
   const list = (): BustedFile[] => cache.sorted().map(([urlPath, entry]) => bustedFile(urlPath, entry, opts));
 
-  type Answer<T> = (url: unknown, call: CallOptions, resolution: Resolution) => T;
-  /** A method that resolves a URL with blocking reads and answers from the resolution. */
-  const answerSync =
-    <T>(answer: Answer<T>) =>
-    (url: string, from?: string | CallOptions): T => {
-      const call = callOptions(from);
-      return answer(url, call, lookups.sync(url, call));
-    };
-  /** The same without blocking the event loop. */
-  const answerAsync =
-    <T>(answer: Answer<T>) =>
-    (url: string, from?: string | CallOptions): Promise<T> =>
-      // One promise per call, settled from the resolution's callbacks.
-      new Promise<T>((resolve, reject) => {
-        const call = callOptions(from);
-        lookups.async(url, call, (error, resolution) => {
-          if (error !== undefined) return reject(error);
-          try {
-            resolve(answer(url, call, resolution as Resolution));
-          } catch (answerError) {
-            reject(answerError);
-          }
-        });
-      });
+  const { answerSync, answerAsync } = answering(lookups);
 
   const buster: CacheBuster & { [CACHE_BUSTER]: true } = {
     [CACHE_BUSTER]: true,

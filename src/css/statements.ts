@@ -214,22 +214,10 @@ function finish(reading: Reading, at: number, opensBlock: boolean, out: Statemen
  * findStatements("a { color: red; background: url(x.png) }") // [{ kind: "value", start: 28, end: 39 }]
  */
 export function findStatements(source: string, file?: string): Statement[] {
-  const out: Statement[] = [];
-  const reading: Reading = {
-    start: 0,
-    valueAt: -1,
-    isDeclaration: false,
-    importAt: -1,
-    atRule: false,
-    hasCall: false,
-    custom: false,
-    first: -1,
-  };
-  // Closers expected, innermost last: each closes only what is open, as in postcss.
-  const open: number[] = [];
-  let lastBadParen = -1;
+  const scan: Scan = { source, file, out: [], reading: newReading(), open: [], lastBadParen: -1 };
   const everyStop = new RegExp(SIGNIFICANT);
   const fewerStops = new RegExp(PLAIN_STOPS);
+  const { reading, open } = scan;
   for (let from = 0; ;) {
     // Nothing read so far can be a URL's (no call, no @import, no open bracket), and no brace
     // can belong to a custom property's value.
@@ -239,87 +227,129 @@ export function findStatements(source: string, file?: string): Statement[] {
     if (!next.test(source)) break;
     const i = next.lastIndex - 1;
     if (plain) catchUp(source, reading, from, i);
-    const c = source.charCodeAt(i);
-    switch (c) {
-      case SLASH:
-        if (source.charCodeAt(i + 1) === ASTERISK) {
-          const close = source.indexOf("*/", i + 2);
-          if (close < 0) unclosed("comment", source, i, file);
-          next.lastIndex = close + 2;
-        }
-        break;
-      case DOUBLE_QUOTE:
-      case SINGLE_QUOTE: {
-        const close = closing(source, c === DOUBLE_QUOTE ? '"' : "'", i);
-        if (close < 0) unclosed("string", source, i, file);
-        next.lastIndex = close + 1;
-        break;
-      }
-      case BACKSLASH: {
-        // An escaped character is part of a word, never a delimiter.
-        const after = source.charCodeAt(i + 1);
-        if (after !== SLASH && !isSpace(after)) next.lastIndex = i + 2;
-        break;
-      }
-      case OPEN_PAREN:
-        reading.hasCall = true;
-        if (isRawUrl(source, i)) {
-          const close = closing(source, ")", i);
-          if (close < 0) unclosed("bracket", source, i, file);
-          next.lastIndex = close + 1;
-        } else if (i <= lastBadParen) {
-          opened(open, CLOSE_PAREN, source, i, file);
-        } else {
-          const close = source.indexOf(")", i + 1);
-          if (close >= 0 && isPlainBracket(source, i, close)) {
-            next.lastIndex = close + 1;
-          } else {
-            lastBadParen = close < 0 ? source.length : close;
-            opened(open, CLOSE_PAREN, source, i, file);
-          }
-        }
-        break;
-      case OPEN_SQUARE:
-        opened(open, CLOSE_SQUARE, source, i, file);
-        break;
-      case CLOSE_PAREN:
-      case CLOSE_SQUARE:
-        if (open[open.length - 1] === c) open.pop();
-        break;
-      case COLON:
-        if (reading.valueAt < 0) reading.valueAt = i + 1;
-        if (open.length === 0) reading.isDeclaration = true;
-        break;
-      case HYPHEN:
-        // Only a plain stretch stops here, at `--`: from a custom property's start on, every
-        // character counts.
-        if (firstOf(source, reading) === i) reading.custom = true;
-        break;
-      case OPEN_CURLY:
-        // A custom property's value may hold braces, with `;` inside them.
-        if (reading.isDeclaration && source.startsWith("--", firstOf(source, reading)))
-          opened(open, CLOSE_CURLY, source, i, file);
-        else if (open.length === 0) finish(reading, i, true, out);
-        break;
-      case CLOSE_CURLY:
-        if (open.length === 0) finish(reading, i, false, out);
-        else if (open[open.length - 1] === c) open.pop();
-        break;
-      case SEMICOLON:
-        if (open.length === 0) finish(reading, i, false, out);
-        break;
-      case AT: {
-        const end = atKeywordEnd(source, i);
-        if (firstOf(source, reading) === i) {
-          if (source.slice(i, end).toLowerCase() === "@import") reading.importAt = end;
-          else reading.atRule = true;
-        }
-        next.lastIndex = end;
-        break;
-      }
-    }
-    from = next.lastIndex;
+    from = skipAt(scan, i) ?? structureAt(scan, i);
   }
-  finish(reading, source.length, false, out);
-  return out;
+  finish(reading, source.length, false, scan.out);
+  return scan.out;
+}
+
+/** What {@link findStatements} keeps while it reads. */
+interface Scan {
+  source: string;
+  file: string | undefined;
+  out: Statement[];
+  reading: Reading;
+  /** Closers expected, innermost last: each closes only what is open, as in postcss. */
+  open: number[];
+  /** The `)` of the last `(` found not to close plainly: a `(` before it opens a bracket. */
+  lastBadParen: number;
+}
+
+/** A {@link Reading} of the first statement. */
+function newReading(): Reading {
+  return {
+    start: 0,
+    valueAt: -1,
+    isDeclaration: false,
+    importAt: -1,
+    atRule: false,
+    hasCall: false,
+    custom: false,
+    first: -1,
+  };
+}
+
+/**
+ * Reads what is skipped whole at `i` (a comment, a string, an escape, a `url(` or a bracket
+ * that closes plainly) and returns where reading goes on, or `undefined` if nothing is.
+ */
+function skipAt(scan: Scan, i: number): number | undefined {
+  const { source, file } = scan;
+  const c = source.charCodeAt(i);
+  switch (c) {
+    case SLASH: {
+      if (source.charCodeAt(i + 1) !== ASTERISK) return i + 1;
+      const close = source.indexOf("*/", i + 2);
+      if (close < 0) unclosed("comment", source, i, file);
+      return close + 2;
+    }
+    case DOUBLE_QUOTE:
+    case SINGLE_QUOTE: {
+      const close = closing(source, c === DOUBLE_QUOTE ? '"' : "'", i);
+      if (close < 0) unclosed("string", source, i, file);
+      return close + 1;
+    }
+    case BACKSLASH: {
+      // An escaped character is part of a word, never a delimiter.
+      const after = source.charCodeAt(i + 1);
+      return after !== SLASH && !isSpace(after) ? i + 2 : i + 1;
+    }
+    case OPEN_PAREN:
+      return parenAt(scan, i);
+    case AT: {
+      const end = atKeywordEnd(source, i);
+      if (firstOf(source, scan.reading) === i) {
+        if (source.slice(i, end).toLowerCase() === "@import") scan.reading.importAt = end;
+        else scan.reading.atRule = true;
+      }
+      return end;
+    }
+  }
+  return undefined;
+}
+
+/** Reads the `(` at `i`: a raw `url(` or a plain bracket skipped whole, or a bracket opened. */
+function parenAt(scan: Scan, i: number): number {
+  const { source, file, open } = scan;
+  scan.reading.hasCall = true;
+  if (isRawUrl(source, i)) {
+    const close = closing(source, ")", i);
+    if (close < 0) unclosed("bracket", source, i, file);
+    return close + 1;
+  }
+  if (i > scan.lastBadParen) {
+    const close = source.indexOf(")", i + 1);
+    if (close >= 0 && isPlainBracket(source, i, close)) return close + 1;
+    scan.lastBadParen = close < 0 ? source.length : close;
+  }
+  opened(open, CLOSE_PAREN, source, i, file);
+  return i + 1;
+}
+
+/** Reads the bracket, colon, `--` or statement end at `i`; reading goes on after it. */
+function structureAt(scan: Scan, i: number): number {
+  const { source, file, reading, open, out } = scan;
+  const c = source.charCodeAt(i);
+  switch (c) {
+    case OPEN_SQUARE:
+      opened(open, CLOSE_SQUARE, source, i, file);
+      break;
+    case CLOSE_PAREN:
+    case CLOSE_SQUARE:
+      if (open[open.length - 1] === c) open.pop();
+      break;
+    case COLON:
+      if (reading.valueAt < 0) reading.valueAt = i + 1;
+      if (open.length === 0) reading.isDeclaration = true;
+      break;
+    case HYPHEN:
+      // Only a plain stretch stops here, at `--`: from a custom property's start on, every
+      // character counts.
+      if (firstOf(source, reading) === i) reading.custom = true;
+      break;
+    case OPEN_CURLY:
+      // A custom property's value may hold braces, with `;` inside them.
+      if (reading.isDeclaration && source.startsWith("--", firstOf(source, reading)))
+        opened(open, CLOSE_CURLY, source, i, file);
+      else if (open.length === 0) finish(reading, i, true, out);
+      break;
+    case CLOSE_CURLY:
+      if (open.length === 0) finish(reading, i, false, out);
+      else if (open[open.length - 1] === c) open.pop();
+      break;
+    case SEMICOLON:
+      if (open.length === 0) finish(reading, i, false, out);
+      break;
+  }
+  return i + 1;
 }
