@@ -198,6 +198,21 @@ function warnTooLarge(core: Core, candidate: Candidate, url: unknown, size: numb
   core.opts.onWarning(new CacheBustError("TOO_LARGE", message, { url, file: candidate.file }));
 }
 
+/**
+ * Under `validate: "once"`, the entry of a one-candidate target already checked in this build,
+ * as {@link entryFor} would answer it first thing: most references of a module graph or a
+ * stylesheet name files other files already named, and skipping the steps for them saves two
+ * generators per reference (most of its cost before the JIT has warmed up).
+ */
+function checkedInThisBuild(core: Core, t: Target, chain: Chain): Resolution | undefined {
+  if (core.opts.validate !== "once" || t.candidates.length !== 1) return undefined;
+  const { key } = t.candidates[0] as Target["candidates"][number];
+  const entry = core.cache.checkedNow(key);
+  if (!entry || chain.includes(key)) return undefined;
+  core.cache.counters.hits++;
+  return { kind: "file", target: t, entry };
+}
+
 /** Busts a reference inside a file being rewritten, recording what the result depends on. */
 export function* bustReference(
   core: Core,
@@ -207,7 +222,7 @@ export function* bustReference(
 ): Step<string> {
   const t = core.targets.get(ref, op.candidate.urlPath);
   if (!t) return ref;
-  const resolution = yield* resolveTarget(core, t, ref, op.chain);
+  const resolution = checkedInThisBuild(core, t, op.chain) ?? (yield* resolveTarget(core, t, ref, op.chain));
   if (resolution.kind === "missing") core.missing.report(ref, resolution.error, missing ?? core.opts.missing);
   // A cycle (a.css -> b.css -> a.css) is left as written too.
   if (resolution.kind !== "file") return ref;
