@@ -4,7 +4,7 @@ import type { Dependency, Entry, HashCache } from "./cache.js";
 import { CacheBustError, showUrl } from "./errors.js";
 import type { Candidate } from "./locate.js";
 import { isMissing, type MissingReporter } from "./missing.js";
-import { digestBytes, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
+import { hexDigestsOf, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
 import { renderTarget } from "./render.js";
 import type { Target, TargetCache } from "./target.js";
 import type { WatchTracker } from "./watch.js";
@@ -173,7 +173,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
     const out = (yield op) as string | undefined;
     if (out !== undefined && out !== source) {
       content = Buffer.from(out, "utf8");
-      hash = (digestBytes([opts.algorithm], content)[opts.algorithm] as Buffer).toString("hex").slice(0, opts.length);
+      hash = (hexDigestsOf([opts.algorithm], content)[opts.algorithm] as string).slice(0, opts.length);
     }
   }
   const { identity } = read;
