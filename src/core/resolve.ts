@@ -160,8 +160,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
   const read = (yield { op: "read", file: candidate.file, url, keepBytes: !!transformer }) as FileRead;
   cache.counters.hashed++;
   cache.counters.bytesHashed += read.size;
-  const rawHash = (read.hex[opts.algorithm] as string).slice(0, opts.length);
-  let hash = rawHash;
+  let hash: string | undefined;
   let content: Buffer | undefined;
   // Only a transformer's references add dependencies; other entries share one empty list.
   const deps: Dependency[] = transformer ? [] : NO_DEPS;
@@ -176,6 +175,8 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
       hash = (hexDigestsOf([opts.algorithm], content)[opts.algorithm] as string).slice(0, opts.length);
     }
   }
+  // The hash of the file's own bytes only where they are what is served.
+  const rawHash = content ? undefined : (read.hex[opts.algorithm] as string).slice(0, opts.length);
   const { identity } = read;
   return cache.put({
     key,
@@ -183,7 +184,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
     identity,
     trusted: read.readStartedAt - Math.max(identity.mtimeMs, identity.ctimeMs) > opts.trustAfterMs,
     readSeq,
-    hash,
+    hash: hash ?? (rawHash as string),
     rawHash,
     content,
     deps,
@@ -222,7 +223,9 @@ export function* bustReference(
 ): Step<string> {
   const t = core.targets.get(ref, op.candidate.urlPath);
   if (!t) return ref;
-  const resolution = checkedInThisBuild(core, t, op.chain) ?? (yield* resolveTarget(core, t, ref, op.chain));
+  // Not `??`: the CommonJS build turns its right side into a function, where `yield` cannot be.
+  let resolution = checkedInThisBuild(core, t, op.chain);
+  if (!resolution) resolution = yield* resolveTarget(core, t, ref, op.chain);
   if (resolution.kind === "missing") core.missing.report(ref, resolution.error, missing ?? core.opts.missing);
   // A cycle (a.css -> b.css -> a.css) is left as written too.
   if (resolution.kind !== "file") return ref;
