@@ -17,8 +17,8 @@ export interface FileRead {
   identity: FileIdentity;
   /** `Date.now()` just before the file was opened. */
   readStartedAt: number;
-  /** Lowercase hex digest per algorithm asked for. */
-  hex: Record<string, string>;
+  /** Lowercase hex digest per algorithm asked for (of kept bytes, made when first asked for). */
+  readonly hex: Record<string, string>;
   /** Raw digest per algorithm asked for, made from `hex` on first use. */
   readonly digests: Record<string, Buffer>;
   /** The bytes, when asked to keep them. */
@@ -149,10 +149,16 @@ class Read implements FileRead {
   constructor(
     readonly identity: FileIdentity,
     readonly readStartedAt: number,
-    readonly hex: Record<string, string>,
+    /** `undefined` for kept bytes read in one go: made from them on first use. */
+    private hexDigests: Record<string, string> | undefined,
     readonly bytes: Buffer | undefined,
     readonly size: number,
+    readonly algorithms: readonly string[],
   ) {}
+
+  get hex(): Record<string, string> {
+    return (this.hexDigests ??= hexDigestsOf(this.algorithms, this.bytes as Buffer));
+  }
 
   get digests(): Record<string, Buffer> {
     if (!this.#raw) {
@@ -213,7 +219,7 @@ function* readSteps(
     const keep = keepBytes && st.size <= MAX_REWRITE_BYTES;
     // Kept bytes must not be overwritten by the next read: they get a buffer of their own.
     const read = yield* digestSteps(fd, st.size, algorithms, keep, keep ? undefined : scratch);
-    return new Read(identityOf(st), readStartedAt, read.hex, read.bytes, read.size);
+    return new Read(identityOf(st), readStartedAt, read.hex, read.bytes, read.size, algorithms);
   } catch (error) {
     throw error instanceof CacheBustError ? error : fileError(url, file, error as NodeJS.ErrnoException);
   } finally {
@@ -223,7 +229,8 @@ function* readSteps(
 
 /** What {@link digestSteps} gives. */
 interface Digested {
-  hex: Record<string, string>;
+  /** `undefined` when the bytes are kept and were read in one go: whoever needs it hashes them. */
+  hex: Record<string, string> | undefined;
   bytes: Buffer | undefined;
   size: number;
 }
@@ -259,8 +266,9 @@ function* digestSteps(
     if (want < CHUNK_SIZE) buffer = Buffer.allocUnsafe((want = CHUNK_SIZE));
   }
   const rest = buffer.subarray(0, filled);
-  // Kept bytes were read into a buffer of their own (see readSteps): one read needs no copy.
-  if (!hashes) return { hex: hexDigestsOf(algorithms, rest), bytes: kept ? rest : undefined, size };
+  // Kept bytes were read into a buffer of their own (see readSteps): one read needs no copy. Nor
+  // a hash yet: a transformer that rewrites them makes the hash of its text instead.
+  if (!hashes) return { hex: kept ? undefined : hexDigestsOf(algorithms, rest), bytes: kept ? rest : undefined, size };
   for (const h of hashes) h.update(rest);
   kept?.push(Buffer.from(rest));
   const hex: Record<string, string> = {};
