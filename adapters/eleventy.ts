@@ -1,6 +1,12 @@
 import { resolve } from "node:path";
 import * as fs from "node:fs";
-import { CacheBustError, createCacheBuster, type CacheBuster, type MissingPolicy } from "../src/index.js";
+import {
+  CacheBustError,
+  createCacheBuster,
+  type CacheBuster,
+  type MissingPolicy,
+  type ResolvedOptions,
+} from "../src/index.js";
 import { cssTransformer } from "../src/css/index.js";
 import { jsSupport, type JsSupport } from "../src/js/plugin.js";
 import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
@@ -16,7 +22,7 @@ import { pageUrlSet } from "./eleventy/pages.js";
 import { cssProblemReporter, follow, pluginError, warnOnce, type WarnOnce } from "./eleventy/problems.js";
 import { writeBuildOutput } from "./eleventy/output.js";
 import { rewrittenFilesMiddleware } from "./eleventy/serve.js";
-import { verifyBuild } from "./eleventy/verify.js";
+import { outputHashes, verifyBuild } from "./eleventy/verify.js";
 
 export type { EleventyPluginOptions } from "./eleventy/options.js";
 
@@ -285,6 +291,8 @@ function onBuilds(
 ): void {
   /** Rewritten stylesheets of the last build (query mode), for the dev server. */
   let rewritten = new Map<string, Buffer>();
+  /** The output directory's hashes, kept from build to build (see `outputHashes`). */
+  let verified: { outDir: string; options: Readonly<ResolvedOptions>; hashes: CacheBuster } | undefined;
   eleventyConfig.on("eleventy.before", (event: { runMode?: RunMode } | undefined) => {
     state.runMode = event?.runMode ?? "build";
     state.warnings.reset();
@@ -304,7 +312,9 @@ function onBuilds(
     if (state.derived && options) {
       const servedFromSource =
         state.runMode === "serve" && eleventyConfig.serverPassthroughCopyBehavior === "passthrough";
-      for (const problem of verifyBuild(entries, { outDir: output, options, servedFromSource })) report(problem);
+      if (verified?.outDir !== output || verified.options !== options)
+        verified = { outDir: output, options, hashes: outputHashes(output, options) };
+      for (const problem of verifyBuild(entries, { ...verified, servedFromSource })) report(problem);
     }
     // Path mode writes rewritten stylesheets under their fingerprinted names, which no alias shadows.
     rewritten = new Map(

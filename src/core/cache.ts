@@ -21,8 +21,8 @@ export interface Entry {
   readSeq: number;
   /** Hash of what is served: the rewritten bytes when a transformer changed the file. */
   hash: string;
-  /** Hash of the file's own bytes. */
-  rawHash: string;
+  /** Hash of the file's own bytes; not made for a rewritten entry, whose `content` is served. */
+  rawHash: string | undefined;
   content?: Buffer;
   deps: Dependency[];
   /** SRI values by algorithm, made on first use: most entries are never asked for one. */

@@ -17,8 +17,8 @@ export interface FileRead {
   identity: FileIdentity;
   /** `Date.now()` just before the file was opened. */
   readStartedAt: number;
-  /** Lowercase hex digest per algorithm asked for. */
-  hex: Record<string, string>;
+  /** Lowercase hex digest per algorithm asked for (of kept bytes, made when first asked for). */
+  readonly hex: Record<string, string>;
   /** Raw digest per algorithm asked for, made from `hex` on first use. */
   readonly digests: Record<string, Buffer>;
   /** The bytes, when asked to keep them. */
@@ -123,9 +123,12 @@ export function fileError(url: unknown, file: string, error: NodeJS.ErrnoExcepti
   }
 }
 
-// Hex digests, not Buffers: a one-shot hash to a hex string saves ~0.5 µs per file over one to
-// a Buffer (no ArrayBuffer to allocate), and the hex is what a URL needs.
-function hexDigestsOf(algorithms: readonly string[], data: Buffer): Record<string, string> {
+/**
+ * Lowercase hex digests of bytes, per algorithm. Hex, not Buffers: a one-shot hash to a hex
+ * string saves ~0.5 µs per file over one to a Buffer (no ArrayBuffer to allocate), and the hex
+ * is what a URL needs.
+ */
+export function hexDigestsOf(algorithms: readonly string[], data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   for (const algorithm of algorithms) {
     out[algorithm] =
@@ -146,10 +149,16 @@ class Read implements FileRead {
   constructor(
     readonly identity: FileIdentity,
     readonly readStartedAt: number,
-    readonly hex: Record<string, string>,
+    /** `undefined` for kept bytes read in one go: made from them on first use. */
+    private hexDigests: Record<string, string> | undefined,
     readonly bytes: Buffer | undefined,
     readonly size: number,
+    readonly algorithms: readonly string[],
   ) {}
+
+  get hex(): Record<string, string> {
+    return (this.hexDigests ??= hexDigestsOf(this.algorithms, this.bytes as Buffer));
+  }
 
   get digests(): Record<string, Buffer> {
     if (!this.#raw) {
@@ -249,14 +258,16 @@ function* readSteps(
     const { st, buffer, n } = head;
     if (!buffer) throw fileError(url, file, "not-a-file");
     const keep = keeps(st, keepBytes);
+    // Kept bytes were read into a buffer of their own (see headOf): one read needs no copy. Nor
+    // a hash yet: a transformer that rewrites them makes the hash of its text instead.
     const read = isWhole(head)
       ? {
-          hex: hexDigestsOf(algorithms, buffer.subarray(0, n)),
-          bytes: keep ? Buffer.from(buffer.subarray(0, n)) : undefined,
+          hex: keep ? undefined : hexDigestsOf(algorithms, buffer.subarray(0, n)),
+          bytes: keep ? buffer.subarray(0, n) : undefined,
           size: n,
         }
       : yield* digestSteps(head, buffer, algorithms, keep);
-    return new Read(identityOf(st), readStartedAt, read.hex, read.bytes, read.size);
+    return new Read(identityOf(st), readStartedAt, read.hex, read.bytes, read.size, algorithms);
   } catch (error) {
     throw error instanceof CacheBustError ? error : fileError(url, file, error as NodeJS.ErrnoException);
   } finally {
@@ -266,7 +277,8 @@ function* readSteps(
 
 /** What {@link digestSteps} gives. */
 interface Digested {
-  hex: Record<string, string>;
+  /** `undefined` when the bytes are kept and were read in one go: whoever needs it hashes them. */
+  hex: Record<string, string> | undefined;
   bytes: Buffer | undefined;
   size: number;
 }

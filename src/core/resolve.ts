@@ -4,7 +4,7 @@ import type { Dependency, Entry, HashCache } from "./cache.js";
 import { CacheBustError, showUrl } from "./errors.js";
 import type { Candidate } from "./locate.js";
 import { isMissing, type MissingReporter } from "./missing.js";
-import { digestBytes, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
+import { hexDigestsOf, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
 import { renderTarget } from "./render.js";
 import type { Target, TargetCache } from "./target.js";
 import type { WatchTracker } from "./watch.js";
@@ -160,8 +160,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
   const read = (yield { op: "read", file: candidate.file, url, keepBytes: !!transformer }) as FileRead;
   cache.counters.hashed++;
   cache.counters.bytesHashed += read.size;
-  const rawHash = (read.hex[opts.algorithm] as string).slice(0, opts.length);
-  let hash = rawHash;
+  let hash: string | undefined;
   let content: Buffer | undefined;
   // Only a transformer's references add dependencies; other entries share one empty list.
   const deps: Dependency[] = transformer ? [] : NO_DEPS;
@@ -173,9 +172,11 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
     const out = (yield op) as string | undefined;
     if (out !== undefined && out !== source) {
       content = Buffer.from(out, "utf8");
-      hash = (digestBytes([opts.algorithm], content)[opts.algorithm] as Buffer).toString("hex").slice(0, opts.length);
+      hash = (hexDigestsOf([opts.algorithm], content)[opts.algorithm] as string).slice(0, opts.length);
     }
   }
+  // The hash of the file's own bytes only where they are what is served.
+  const rawHash = content ? undefined : (read.hex[opts.algorithm] as string).slice(0, opts.length);
   const { identity } = read;
   return cache.put({
     key,
@@ -183,7 +184,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
     identity,
     trusted: read.readStartedAt - Math.max(identity.mtimeMs, identity.ctimeMs) > opts.trustAfterMs,
     readSeq,
-    hash,
+    hash: hash ?? (rawHash as string),
     rawHash,
     content,
     deps,
@@ -198,6 +199,21 @@ function warnTooLarge(core: Core, candidate: Candidate, url: unknown, size: numb
   core.opts.onWarning(new CacheBustError("TOO_LARGE", message, { url, file: candidate.file }));
 }
 
+/**
+ * Under `validate: "once"`, the entry of a one-candidate target already checked in this build,
+ * as {@link entryFor} would answer it first thing: most references of a module graph or a
+ * stylesheet name files other files already named, and skipping the steps for them saves two
+ * generators per reference (most of its cost before the JIT has warmed up).
+ */
+function checkedInThisBuild(core: Core, t: Target, chain: Chain): Resolution | undefined {
+  if (core.opts.validate !== "once" || t.candidates.length !== 1) return undefined;
+  const { key } = t.candidates[0] as Target["candidates"][number];
+  const entry = core.cache.checkedNow(key);
+  if (!entry || chain.includes(key)) return undefined;
+  core.cache.counters.hits++;
+  return { kind: "file", target: t, entry };
+}
+
 /** Busts a reference inside a file being rewritten, recording what the result depends on. */
 export function* bustReference(
   core: Core,
@@ -207,7 +223,9 @@ export function* bustReference(
 ): Step<string> {
   const t = core.targets.get(ref, op.candidate.urlPath);
   if (!t) return ref;
-  const resolution = yield* resolveTarget(core, t, ref, op.chain);
+  // Not `??`: the CommonJS build turns its right side into a function, where `yield` cannot be.
+  let resolution = checkedInThisBuild(core, t, op.chain);
+  if (!resolution) resolution = yield* resolveTarget(core, t, ref, op.chain);
   if (resolution.kind === "missing") core.missing.report(ref, resolution.error, missing ?? core.opts.missing);
   // A cycle (a.css -> b.css -> a.css) is left as written too.
   if (resolution.kind !== "file") return ref;

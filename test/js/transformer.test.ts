@@ -102,6 +102,15 @@ describe("jsTransformer", () => {
     expect(served(buster(root), root, "/app.js")).toBe(app.replace('"./b.js"', `"./b.js?v=${sha("B")}"`));
   });
 
+  it("leaves TypeScript's type-only imports alone, but not a default import named type", () => {
+    const app =
+      'import type { T } from "./t.js";\nimport type * as N from "./t.js";\nimport type D from "./t.js";\nexport type { T } from "./t.js";\nimport type from "./a.js";\n';
+    const root = tree({ "app.js": app, "t.js": "T", "a.js": "A" });
+    expect(served(buster(root), root, "/app.js")).toBe(
+      app.replace('type from "./a.js"', `type from "./a.js?v=${sha("A")}"`),
+    );
+  });
+
   it("busts root-relative specifiers and import attributes' modules", () => {
     const app = 'import data from "/data/d.json" with { type: "json" };\n';
     const root = tree({ "js/app.js": app, "data/d.json": "{}" });
