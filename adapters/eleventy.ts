@@ -10,7 +10,7 @@ import {
 import { cssTransformer } from "../src/css/index.js";
 import { jsSupport, type JsSupport } from "../src/js/plugin.js";
 import { provideHandlebarsHelpers } from "./eleventy/handlebars.js";
-import { autoBustTransform } from "./eleventy/auto.js";
+import type { TransformThis } from "./eleventy/auto.js";
 import { cssBundleTransform, type BundleState, type BundleThis } from "./eleventy/bundle.js";
 import { confineTransformers } from "./eleventy/confine.js";
 import { plainImageSources } from "./eleventy/images.js";
@@ -224,22 +224,23 @@ export default function cacheBust(
   watchPassthroughSources(eleventyConfig);
   leaveImagesToEleventyImg(eleventyConfig, state);
   if (settings.auto) addAuto(eleventyConfig, state);
-  if (js.pageHtml) addImportMaps(eleventyConfig, state, js.pageHtml);
+  if (js.pages) addImportMaps(eleventyConfig, state, js.pages);
 }
 
 /** `js: "importmap"`: each HTML page gets the import map of the modules it loads. */
 function addImportMaps(
   eleventyConfig: EleventyConfigLike,
   state: ReturnType<typeof pluginState>,
-  pageHtml: NonNullable<JsSupport["pageHtml"]>,
+  pages: NonNullable<JsSupport["pages"]>,
 ): void {
   const buster = { url: (url: string) => state.lookup().url(url, undefined, state.missing()) };
   eleventyConfig.addTransform?.(
     "cache-id-importmap",
-    function (this: { page?: { url?: string; inputPath?: string; outputPath?: unknown } }, content: unknown) {
+    async function (this: { page?: { url?: string; inputPath?: string; outputPath?: unknown } }, content: unknown) {
       const page = this?.page;
       if (typeof content !== "string" || typeof page?.outputPath !== "string" || !page.outputPath.endsWith(".html"))
         return content;
+      const { pageHtml } = await pages();
       try {
         return pageHtml(content, buster, page.url ?? "/");
       } catch (error) {
@@ -364,13 +365,20 @@ function addAuto(eleventyConfig: EleventyConfigLike, state: ReturnType<typeof pl
   });
   // A transform over the whole page (the HTML reader the CLI uses), after Eleventy's own
   // URL transforms: a URL HtmlBasePlugin prefixed is looked up without the prefix.
-  eleventyConfig.addTransform?.(
-    "cache-id-auto",
-    autoBustTransform({
+  // Loaded on first use: the HTML reader (parse5) costs a build without `auto` nothing.
+  let transform:
+    Promise<(this: TransformThis | undefined, content: unknown, outputPath?: unknown) => unknown> | undefined;
+  const load = async () =>
+    (await import("./eleventy/auto.js")).autoBustTransform({
       lookup: state.lookup,
       pages: () => pages,
       pathPrefix: () => normalPrefix(eleventyConfig.pathPrefix),
-    }),
+    });
+  eleventyConfig.addTransform?.(
+    "cache-id-auto",
+    async function (this: TransformThis | undefined, content: unknown, outputPath?: unknown) {
+      return (await (transform ??= load())).call(this, content, outputPath);
+    },
   );
 }
 

@@ -13,7 +13,7 @@ export interface AutoState {
 }
 
 /** What Eleventy gives a transform as `this`. */
-interface TransformThis {
+export interface TransformThis {
   page?: { url?: unknown };
   url?: unknown;
   outputPath?: unknown;

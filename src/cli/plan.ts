@@ -244,6 +244,7 @@ async function planPages(
 ): Promise<PlannedPage[]> {
   const pages: PlannedPage[] = [];
   const bust = pageBuster(buster);
+  const pageEdit = js.pages && (await js.pages()).pageEdit;
   ctx.progress.phase("pages", html.length);
   for (const [i, path] of html.entries()) {
     // Let a signal handler run now and then (a turn of the event loop per page cost 2%).
@@ -253,7 +254,7 @@ async function planPages(
     // most of the run's time on a busy machine) and the text is dropped once planned.
     const file = readTextSync(join(ctx.dir, path));
     const edits = pageEdits(path, file, options, { buster, bust }, ctx, record);
-    const mapEdit = js.pageEdit?.(file.text, buster, urlPathOf(path, options.base));
+    const mapEdit = pageEdit?.(file.text, buster, urlPathOf(path, options.base));
     if (mapEdit) edits.push(mapEdit);
     if (edits.length > 0) pages.push({ path, digest: file.digest, edits: packEdits(edits, ctx.inserts) });
     ctx.progress.tick();

@@ -2,7 +2,7 @@ import { CacheBustError } from "../core/errors.js";
 import type { ContentTransformer } from "../core/types.js";
 import { jsTransformer, type JsTransformerOptions } from "./transformer.js";
 import type { Edit } from "../css/edits.js";
-import { importMapEdit, insertImportMap, moduleGraph, type UrlBuster } from "./importmap.js";
+import { moduleGraph, type UrlBuster } from "./importmap.js";
 
 /** How a site's modules are busted: `true`/`"rewrite"` rewrites their imports, `"importmap"` gives pages an import map. */
 export type JsOption = boolean | "rewrite" | "importmap";
@@ -13,10 +13,19 @@ export interface JsSupport {
   way: "rewrite" | "importmap" | undefined;
   /** Transformers to add to the buster's. */
   transformers: ContentTransformer[];
-  /** For `"importmap"`: the page with its import map. */
-  pageHtml?: (html: string, buster: UrlBuster, pageUrl: string) => string;
-  /** For `"importmap"`: the edit that gives a page its import map, if it needs one. */
-  pageEdit?: (html: string, buster: UrlBuster, pageUrl: string) => Edit | undefined;
+  /**
+   * For `"importmap"`: what gives pages their import map, loaded on first call, so that a
+   * build whose pages need none never loads the HTML parser.
+   */
+  pages?: () => Promise<ImportMapPages>;
+}
+
+/** How pages get their import map (see {@link JsSupport.pages}). */
+export interface ImportMapPages {
+  /** The page with its import map. */
+  pageHtml: (html: string, buster: UrlBuster, pageUrl: string) => string;
+  /** The edit that gives a page its import map, if it needs one. */
+  pageEdit: (html: string, buster: UrlBuster, pageUrl: string) => Edit | undefined;
 }
 
 /**
@@ -30,12 +39,15 @@ export function jsSupport(option: unknown, label: string, options: JsTransformer
   if (option === true || option === "rewrite") return { way: "rewrite", transformers: [jsTransformer(options)] };
   if (option === "importmap") {
     const graph = moduleGraph({ test: options.test });
-    return {
-      way: "importmap",
-      transformers: [graph.transformer],
-      pageHtml: (html, buster, pageUrl) => insertImportMap(html, buster, graph, pageUrl),
-      pageEdit: (html, buster, pageUrl) => importMapEdit(html, buster, graph, pageUrl),
+    let pages: Promise<ImportMapPages> | undefined;
+    const load = async (): Promise<ImportMapPages> => {
+      const { importMapEdit, insertImportMap } = await import("./importmap-page.js");
+      return {
+        pageHtml: (html, buster, pageUrl) => insertImportMap(html, buster, graph, pageUrl),
+        pageEdit: (html, buster, pageUrl) => importMapEdit(html, buster, graph, pageUrl),
+      };
     };
+    return { way: "importmap", transformers: [graph.transformer], pages: () => (pages ??= load()) };
   }
   throw new CacheBustError(
     "BAD_ARGUMENT",
