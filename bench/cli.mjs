@@ -143,6 +143,7 @@ export async function bench({ work, quick, log }) {
             },
             {
               what: `CLI / naive regex pass, query mode (${m.large.pages} pages, one run)`,
+              goal: "",
               value: m.large.cliMs / m.large.naiveMs,
             },
           ]
