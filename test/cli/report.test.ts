@@ -1,16 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sha, tree } from "../css/fixtures.js";
-import { CLI, cli } from "./run.js";
+import { CLI, canMakeImmutable, cli, cliWithLockedFolder } from "./run.js";
 
 const read = (dir: string, path: string) => fs.readFileSync(join(dir, path), "utf8");
-const canMakeImmutable = (() => {
-  const probe = tree({ x: "x" });
-  return spawnSync("chattr", ["+i", probe]).status === 0 && spawnSync("chattr", ["-i", probe]).status === 0;
-})();
-
 describe("write errors", () => {
   it.skipIf(!canMakeImmutable)(
     "are reported for every file that could not be written, and the others are written",
@@ -18,13 +13,7 @@ describe("write errors", () => {
       const files: Record<string, string> = { "a.png": "A" };
       for (const d of ["locked", "open"]) for (let i = 0; i < 3; i++) files[`${d}/${i}.html`] = '<img src="/a.png">';
       const site = tree(files);
-      spawnSync("chattr", ["+i", join(site, "locked")]);
-      let r: ReturnType<typeof cli>;
-      try {
-        r = cli([site, "--json"]);
-      } finally {
-        spawnSync("chattr", ["-i", join(site, "locked")]);
-      }
+      const r = cliWithLockedFolder(site, "locked", ["--json"]);
       const summary = JSON.parse(r.stdout);
       expect(r.code).toBe(1);
       expect(summary.writeFailures.map((f: { file: string }) => f.file).sort()).toEqual([

@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tree } from "../css/fixtures.js";
 
 /** The built CLI (`npx tsup --silent` first), run as users run it; `CACHE_ID_CLI` names another build (to check a test fails on old code). */
 export const CLI = process.env.CACHE_ID_CLI ?? fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -25,4 +27,20 @@ export function cliAsync(args: string[], onStderr?: (chunk: string, child: Retur
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((ok) =>
     child.on("close", (code, signal) => ok({ code, signal, stdout, stderr })),
   );
+}
+
+/** Whether this process may make a directory immutable (`chattr +i`: root on a file system that has it). */
+export const canMakeImmutable = (() => {
+  const probe = tree({ x: "x" });
+  return spawnSync("chattr", ["+i", probe]).status === 0 && spawnSync("chattr", ["-i", probe]).status === 0;
+})();
+
+/** Runs the CLI on `site` with its folder `locked` made immutable for the run (see {@link canMakeImmutable}). */
+export function cliWithLockedFolder(site: string, locked: string, args: string[]): ReturnType<typeof cli> {
+  spawnSync("chattr", ["+i", join(site, locked)]);
+  try {
+    return cli([site, ...args]);
+  } finally {
+    spawnSync("chattr", ["-i", join(site, locked)]);
+  }
 }

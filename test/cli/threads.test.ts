@@ -1,14 +1,8 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sha, tree } from "../css/fixtures.js";
-import { cli } from "./run.js";
-
-const canMakeImmutable = (() => {
-  const probe = tree({ x: "x" });
-  return spawnSync("chattr", ["+i", probe]).status === 0 && spawnSync("chattr", ["-i", probe]).status === 0;
-})();
+import { canMakeImmutable, cli, cliWithLockedFolder } from "./run.js";
 
 /** A site large enough for the CLI to share its pages with helper threads: `n` pages per folder. */
 function largeSite(folders: string[], n: number): { site: string; pages: string[] } {
@@ -38,13 +32,7 @@ describe("a site of many pages, shared among threads", () => {
 
   it.skipIf(!canMakeImmutable)("reports every page that could not be written, whichever thread tried", () => {
     const { site, pages } = largeSite(["locked", "open"], 300);
-    spawnSync("chattr", ["+i", join(site, "locked")]);
-    let r: ReturnType<typeof cli>;
-    try {
-      r = cli([site, "--json"]);
-    } finally {
-      spawnSync("chattr", ["-i", join(site, "locked")]);
-    }
+    const r = cliWithLockedFolder(site, "locked", ["--json"]);
     const summary = JSON.parse(r.stdout);
     expect(r.code).toBe(1);
     expect(summary.writeFailures.map((f: { file: string }) => f.file)).toEqual(

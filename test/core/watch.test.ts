@@ -28,6 +28,23 @@ async function watching(root: string, files: string[], extra: CacheBustOptions =
   return buster;
 }
 
+/**
+ * A buster watching no directory (so no event can come), whose `/a.css` was answered as "a"
+ * and then rewritten as "b" with its old times: only a re-check every `recheckMs` can see it.
+ */
+async function editedUnwatched(recheckMs: number) {
+  const root = site({ "a.css": "a" });
+  const buster = await watching(root, ["a.css"], { watch: { maxDirectories: 0, recheckMs } });
+  buster.url("/a.css");
+  await sleep(5);
+  buster.url("/a.css");
+  const file = join(root, "a.css");
+  const { mtime } = fs.statSync(file);
+  fs.writeFileSync(file, "b");
+  fs.utimesSync(file, mtime, mtime);
+  return buster;
+}
+
 describe('validate: "watch"', () => {
   it("answers a hit with no system call once the file is watched", async () => {
     const root = site({ "a.css": "a" });
@@ -119,29 +136,13 @@ describe('validate: "watch"', () => {
   });
 
   it("catches up through the periodic re-check when no event comes (no directory watched)", async () => {
-    const root = site({ "a.css": "a" });
-    const buster = await watching(root, ["a.css"], { watch: { maxDirectories: 0, recheckMs: 200 } });
-    buster.url("/a.css");
-    await sleep(5);
-    buster.url("/a.css");
-    const file = join(root, "a.css");
-    const { mtime } = fs.statSync(file);
-    fs.writeFileSync(file, "b");
-    fs.utimesSync(file, mtime, mtime);
+    const buster = await editedUnwatched(200);
     await sleep(250);
     expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("b")}`);
   });
 
   it("re-checks on time within one long synchronous run too, not only between runs", async () => {
-    const root = site({ "a.css": "a" });
-    const buster = await watching(root, ["a.css"], { watch: { maxDirectories: 0, recheckMs: 50 } });
-    buster.url("/a.css");
-    await sleep(5);
-    buster.url("/a.css");
-    const file = join(root, "a.css");
-    const { mtime } = fs.statSync(file);
-    fs.writeFileSync(file, "b");
-    fs.utimesSync(file, mtime, mtime);
+    const buster = await editedUnwatched(50);
     // No await from here on: no event, timer or microtask can run in between.
     for (const end = Date.now() + 100; Date.now() < end;) buster.url("/a.css");
     expect(buster.url("/a.css")).toBe(`/a.css?v=${sha("b")}`);
