@@ -3,16 +3,10 @@
 // garbage collection cost grew faster than the text (20x the time for 4x the text). Pieces
 // keep the tree small, and the memory bounded, whatever the value.
 
+import { ASTERISK, BACKSLASH, CLOSE_PAREN, DOUBLE_QUOTE, OPEN_PAREN, SINGLE_QUOTE, SLASH } from "./chars.js";
+
 /** A value is cut only where a piece would be at least this long. */
 export const PIECE_LENGTH = 4096;
-
-const BACKSLASH = 92;
-const DOUBLE_QUOTE = 34;
-const SINGLE_QUOTE = 39;
-const OPEN_PAREN = 40;
-const CLOSE_PAREN = 41;
-const ASTERISK = 42;
-const SLASH = 47;
 
 /** Where the string opened by the quote at `open` ends (after its closing quote), or -1. */
 function stringEnd(value: string, open: number): number {

@@ -5,6 +5,26 @@
 // both find the same URLs.
 import { lineLocator } from "./position.js";
 import { CssSyntaxError } from "./syntax-error.js";
+import {
+  LF,
+  CR,
+  DOUBLE_QUOTE,
+  SINGLE_QUOTE,
+  OPEN_PAREN,
+  CLOSE_PAREN,
+  ASTERISK,
+  SLASH,
+  COLON,
+  SEMICOLON,
+  AT,
+  OPEN_SQUARE,
+  BACKSLASH,
+  CLOSE_SQUARE,
+  OPEN_CURLY,
+  CLOSE_CURLY,
+  HYPHEN,
+  isSpace,
+} from "./chars.js";
 
 /** A part of a stylesheet that can hold URLs, as offsets into it. */
 export interface Statement {
@@ -13,29 +33,6 @@ export interface Statement {
   start: number;
   end: number;
 }
-
-const TAB = 9;
-const LF = 10;
-const FF = 12;
-const CR = 13;
-const SPACE = 32;
-const DOUBLE_QUOTE = 34;
-const SINGLE_QUOTE = 39;
-const OPEN_PAREN = 40;
-const CLOSE_PAREN = 41;
-const ASTERISK = 42;
-const SLASH = 47;
-const COLON = 58;
-const SEMICOLON = 59;
-const AT = 64;
-const OPEN_SQUARE = 91;
-const BACKSLASH = 92;
-const CLOSE_SQUARE = 93;
-const OPEN_CURLY = 123;
-const CLOSE_CURLY = 125;
-const HYPHEN = 45;
-
-const isSpace = (c: number) => c === SPACE || c === LF || c === TAB || c === CR || c === FF;
 
 /** The characters that can start a comment, string, escape, bracket, statement end or at-rule. */
 const SIGNIFICANT = /[/"'\\()[\]{}:;@]/g;
