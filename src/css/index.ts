@@ -1,6 +1,6 @@
-import { CacheBustError, isCacheBustError } from "../core/errors.js";
+import type { CacheBustError } from "../core/errors.js";
 import type { ContentTransformer, TransformContext } from "../core/types.js";
-import { lineLocator } from "./position.js";
+import { referenceBuster, type ReferenceFailure } from "./reference-buster.js";
 import { type OnSourceMapWarning, rewriteSourceMap, sourceMapEdit, warnOnConsole } from "../sourcemap/index.js";
 import { applyEdits } from "./edits.js";
 import { type LocatedReference, cssEdits } from "./rewrite.js";
@@ -57,30 +57,11 @@ function safeToRewrite(source: string): boolean {
   return charset === undefined || charset === "utf-8" || charset === "utf8";
 }
 
-/** With an `onMissing` callback, a reference to no file throws, to be reported by position. */
-const STRICT = Object.freeze({ missing: "error" as const });
-
+/** Busts a stylesheet's references through `ctx`, reporting or explaining the ones that fail. */
 function busterFor(source: string, ctx: TransformContext, onMissing: CssTransformerOptions["onMissing"]) {
-  let position: ReturnType<typeof lineLocator> | undefined;
-  const where = (offset: number) => (position ??= lineLocator(source))(offset);
-  const strict = onMissing ? STRICT : undefined;
-  return (ref: LocatedReference): string | undefined => {
-    try {
-      return ctx.bust(ref.url, strict);
-    } catch (error) {
-      if (!isCacheBustError(error)) throw error;
-      const { line, column } = where(ref.offset);
-      if (onMissing) {
-        onMissing({ url: ref.url, stylesheet: ctx.urlPath, file: ctx.file, line, column, error });
-        return undefined;
-      }
-      throw new CacheBustError(error.code, `${error.message} (referenced from ${ctx.file}:${line}:${column})`, {
-        url: error.url,
-        file: error.file,
-        cause: error,
-      });
-    }
-  };
+  const report = onMissing && ((failure: ReferenceFailure) => onMissing({ ...failure, stylesheet: ctx.urlPath }));
+  const bust = referenceBuster(source, ctx, "referenced from", report);
+  return (ref: LocatedReference): string | undefined => bust(ref.url, ref.offset);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { applyEdits } from "../css/edits.js";
-import { lineLocator } from "../css/position.js";
-import { CacheBustError, isCacheBustError } from "../core/errors.js";
+import type { CacheBustError } from "../core/errors.js";
+import { referenceBuster, type ReferenceFailure } from "../css/reference-buster.js";
 import { type OnSourceMapWarning, rewriteSourceMap, sourceMapEdit, warnOnConsole } from "../sourcemap/index.js";
 import type { ContentTransformer, TransformContext } from "../core/types.js";
 import type { JsReference } from "./references.js";
@@ -40,29 +40,11 @@ export interface JsTransformerOptions {
 
 const IS_MODULE = /\.m?js$/i;
 const IS_MODULE_MAP = /\.m?js\.map$/i;
-const STRICT = Object.freeze({ missing: "error" as const });
-
 /** Busts a module's references through `ctx`, reporting or explaining the ones that fail. */
 function busterFor(source: string, ctx: TransformContext, onMissing: JsTransformerOptions["onMissing"]) {
-  let where: ReturnType<typeof lineLocator> | undefined;
-  const strict = onMissing ? STRICT : undefined;
-  return (ref: JsReference): string | undefined => {
-    try {
-      return ctx.bust(ref.url, strict);
-    } catch (error) {
-      if (!isCacheBustError(error)) throw error;
-      const { line, column } = (where ??= lineLocator(source))(ref.start);
-      if (onMissing) {
-        onMissing({ url: ref.url, module: ctx.urlPath, file: ctx.file, line, column, error });
-        return undefined;
-      }
-      throw new CacheBustError(error.code, `${error.message} (imported from ${ctx.file}:${line}:${column})`, {
-        url: error.url,
-        file: error.file,
-        cause: error,
-      });
-    }
-  };
+  const report = onMissing && ((failure: ReferenceFailure) => onMissing({ ...failure, module: ctx.urlPath }));
+  const bust = referenceBuster(source, ctx, "imported from", report);
+  return (ref: JsReference): string | undefined => bust(ref.url, ref.start);
 }
 
 /**
