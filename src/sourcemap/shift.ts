@@ -1,7 +1,16 @@
-import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { FlattenMap, decodedMappings } from "@jridgewell/trace-mapping";
+import { createRequire } from "node:module";
+import type * as Codec from "@jridgewell/sourcemap-codec";
+import type { SourceMapSegment } from "@jridgewell/sourcemap-codec";
+import type * as TraceMapping from "@jridgewell/trace-mapping";
 import type { Edit } from "../css/edits.js";
 import { lineLocator } from "../css/position.js";
+
+// Required when a map is first read, not imported: most builds rewrite no source map, and
+// importing both libraries added about 10 ms to loading the Eleventy plugin. `require` keeps
+// them loaded after the first call.
+const load = createRequire(import.meta.url);
+const codec = () => load("@jridgewell/sourcemap-codec") as typeof Codec;
+const traceMapping = () => load("@jridgewell/trace-mapping") as typeof TraceMapping;
 
 /** One edit as a source map sees it: on one line, from one column to another. */
 interface ColumnEdit {
@@ -53,6 +62,7 @@ function readMap(text: string): { map: Record<string, unknown>; lines: SourceMap
   try {
     if (Array.isArray(map.sections)) {
       // An index map: flattened into one, since its sections' offsets would need shifting too.
+      const { FlattenMap, decodedMappings } = traceMapping();
       const flat = new FlattenMap(map as never);
       const { sections: _, ...rest } = map;
       return {
@@ -61,7 +71,7 @@ function readMap(text: string): { map: Record<string, unknown>; lines: SourceMap
       };
     }
     if (typeof map.mappings !== "string" || !Array.isArray(map.sources)) return "no mappings or sources";
-    return { map, lines: decode(map.mappings) };
+    return { map, lines: codec().decode(map.mappings) };
   } catch {
     return "mappings that cannot be read";
   }
@@ -89,5 +99,5 @@ export function shiftSourceMap(
     if (!onLine) return segments;
     return segments.map((segment) => [shiftColumn(segment[0], onLine), ...segment.slice(1)] as SourceMapSegment);
   });
-  return { json: JSON.stringify({ ...read.map, mappings: encode(lines) }) };
+  return { json: JSON.stringify({ ...read.map, mappings: codec().encode(lines) }) };
 }
