@@ -2,7 +2,7 @@
 // Times everything a variant adds (loading its filter or the plugin, configuring, building),
 // but not loading Eleventy itself, which is the same for all variants.
 //
-//   node bench/eleventy-build.mjs <plain|identity|plugin|plugin-nocss|naive> <input> <output> [--passthrough]
+//   node bench/eleventy-build.mjs <plain|identity|plugin|plugin-nocss|plugin-js|naive> <input> <output> [--passthrough]
 //
 // The assets are always published by a passthrough copy (the plugin busts only what the built
 // site serves); --passthrough adds the dev-server behaviour of serving copies from source.
@@ -22,11 +22,13 @@ if (variant === "identity") {
 } else if (variant === "naive") {
   const { naiveBust } = await import("./lib/baselines.mjs");
   setup = (config) => config.addFilter("cache_bust", naiveBust(input));
-} else if (variant === "plugin" || variant === "plugin-nocss") {
+} else if (variant === "plugin" || variant === "plugin-nocss" || variant === "plugin-js") {
   const { distFile } = await import("./lib/load.mjs");
   const { default: cacheBust } = await import(pathToFileURL(distFile("eleventy")).href);
-  // "plugin-nocss": the same plugin with stylesheet rewriting off, to show what that costs.
-  setup = (config) => config.addPlugin(cacheBust, variant === "plugin" ? undefined : { transformers: [] });
+  // "plugin-nocss": the same plugin with stylesheet rewriting off, to show what that costs;
+  // "plugin-js": with modules' imports rewritten too (`js: true`).
+  const options = { plugin: undefined, "plugin-nocss": { transformers: [] }, "plugin-js": { js: true } }[variant];
+  setup = (config) => config.addPlugin(cacheBust, options);
 } else if (variant !== "plain") {
   throw new Error(`unknown variant ${variant}`);
 }

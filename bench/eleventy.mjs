@@ -8,6 +8,8 @@ import { urlsIn } from "./lib/baselines.mjs";
 import { median, pairedRatio, permutation, rotate } from "./lib/stats.mjs";
 
 const isStylesheet = (url) => /\.css(\?|$)/.test(url);
+const isScript = (url) => /\.js(\?|$)/.test(url);
+const isHashed = (url) => /[?&]v=[0-9a-f]{10}$/.test(url);
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "eleventy-build.mjs");
 
@@ -33,14 +35,16 @@ const PAIRS = [
   ["identity", "plain"],
   ["plugin", "plain"],
   ["plugin-nocss", "plain"],
+  ["plugin-js", "plain"],
   ["naive", "plain"],
   ["plugin", "identity"],
   ["plugin-nocss", "identity"],
+  ["plugin-js", "identity"],
   ["naive", "identity"],
 ];
 
 /** The variants whose time is compared with the identity filter's: the ratios the targets are on. */
-const NEAR_IDENTITY = ["identity", "plugin", "plugin-nocss"];
+const NEAR_IDENTITY = ["identity", "plugin", "plugin-nocss", "plugin-js"];
 
 /**
  * The order of one round's builds. The identity filter and the variants compared with it run
@@ -63,7 +67,7 @@ export function roundOrder(variants, round) {
  * built yet (its rows then read "n/a").
  */
 export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthrough, log }) {
-  const variants = ["plain", "identity", ...(hasPlugin ? ["plugin", "plugin-nocss"] : []), "naive"];
+  const variants = ["plain", "identity", ...(hasPlugin ? ["plugin", "plugin-nocss", "plugin-js"] : []), "naive"];
   const times = Object.fromEntries(variants.map((v) => [v, []]));
   const samples = {};
   for (let r = 0; r < rounds; r++) {
@@ -82,15 +86,21 @@ export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthro
   // The plugin must produce what hashing by hand produces, or its speed means nothing.
   // Stylesheets excepted: the plugin hashes them as rewritten (their url()s busted).
   if (samples.plugin) {
-    const differs = samples.plugin.findIndex((u, i) =>
-      isStylesheet(u) ? !/[?&]v=[0-9a-f]{10}$/.test(u) : u !== samples.naive[i],
-    );
+    const differs = samples.plugin.findIndex((u, i) => (isStylesheet(u) ? !isHashed(u) : u !== samples.naive[i]));
     if (differs >= 0 || samples.plugin.length !== samples.naive.length) {
       throw new Error(
         `bench: plugin and naive builds disagree: ${samples.plugin[differs]} vs ${samples.naive[differs]}`,
       );
     }
   }
+  // With modules rewritten (`js: true`), scripts are hashed as rewritten (their imports busted) too.
+  const js = samples["plugin-js"];
+  if (
+    js &&
+    (js.length !== samples.naive.length ||
+      js.some((u, i) => (isStylesheet(u) || isScript(u) ? !isHashed(u) : u !== samples.naive[i])))
+  )
+    throw new Error("bench: the plugin with modules rewritten and the naive filter disagree");
   if (samples["plugin-nocss"] && JSON.stringify(samples["plugin-nocss"]) !== JSON.stringify(samples.naive)) {
     throw new Error("bench: the plugin without stylesheet rewriting and the naive filter disagree");
   }

@@ -25,7 +25,7 @@ function layout(refs, ref) {
 <meta charset="utf-8">
 <title>{{ title }}</title>
 <link rel="stylesheet" href="${css}">
-<script src="${js}" defer></script>
+<script type="module" src="${js}"></script>
 </head>
 <body>
 <header><img src="${logo}" alt="logo"><nav><a href="/">Home</a></nav></header>
@@ -41,7 +41,7 @@ function layout(refs, ref) {
 function pageBody(n, refs, ref) {
   const items = refs.map((u, i) => {
     if (u.endsWith(".css")) return `<link rel="stylesheet" href="${ref(u)}">`;
-    if (u.endsWith(".js")) return `<script src="${ref(u)}" defer></script>`;
+    if (u.endsWith(".js")) return `<script type="module" src="${ref(u)}"></script>`;
     if (u.endsWith(".woff2")) return `<link rel="preload" as="font" href="${ref(u)}" crossorigin>`;
     return `<figure><img src="${ref(u)}" alt="figure ${i}" loading="lazy"><figcaption>Figure ${i} of page ${n}</figcaption></figure>`;
   });

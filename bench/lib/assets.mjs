@@ -49,9 +49,16 @@ function cssText(label, size, images) {
   return out; // whole rules only: a stylesheet cut mid-rule would not parse
 }
 
-/** Text of about `size` bytes that is valid JavaScript. */
-function jsText(label, size) {
+/**
+ * Text of about `size` bytes that is a valid ES module importing up to two of `earlier` (URL
+ * paths of the scripts written before it, in the same directory), as an unbundled app's modules
+ * import their helpers: the imports form no cycle.
+ */
+function jsText(label, size, earlier) {
+  const rnd = prng(bytesFor(label, 4).readUInt32LE(0));
   let out = `// ${label}\n`;
+  for (let k = 0; k < 2 && earlier.length > 0; k++)
+    out += `import { v0 as i${k} } from "./${path.posix.basename(earlier[Math.floor(rnd() * earlier.length)])}";\n`;
   for (let i = 0; out.length < size; i++)
     out += `export const v${i} = "${bytesFor(`${label}:${i}`, 24).toString("base64")}";\n`;
   return out;
@@ -92,6 +99,7 @@ export function planAssets({ count, minKB = 1, maxKB = 50, seed = 1 }) {
  */
 export function writeAssets(root, assets) {
   const images = assets.filter((a) => a.ext === "png" || a.ext === "jpg").map((a) => a.urlPath);
+  const scripts = [];
   let bytes = 0;
   const written = assets.map((asset) => {
     const file = path.join(root, ...asset.urlPath.split("/").filter(Boolean));
@@ -99,8 +107,10 @@ export function writeAssets(root, assets) {
     const label = asset.urlPath;
     let data;
     if (asset.ext === "css") data = cssText(label, asset.size, images);
-    else if (asset.ext === "js") data = jsText(label, asset.size);
-    else if (asset.ext === "svg") data = svgText(label, asset.size);
+    else if (asset.ext === "js") {
+      data = jsText(label, asset.size, scripts);
+      scripts.push(asset.urlPath);
+    } else if (asset.ext === "svg") data = svgText(label, asset.size);
     else data = bytesFor(label, asset.size);
     fs.writeFileSync(file, data);
     const size = fs.statSync(file).size;
