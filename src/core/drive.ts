@@ -3,10 +3,12 @@ import type { Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
 import { createReadScratch, readFileCallback, readFileSync, sameIdentity, type ReadScratch } from "./read.js";
 import {
+  bustChecked,
   bustReference,
   hit,
   load,
   NO_CHAIN,
+  referenceTarget,
   resolveTarget,
   SKIP,
   type Core,
@@ -16,7 +18,7 @@ import {
   type TransformOp,
 } from "./resolve.js";
 import type { Target } from "./target.js";
-import type { CallOptions } from "./types.js";
+import type { CallOptions, MissingPolicy } from "./types.js";
 import { referencesOf, transformNow, transformWith, type Answer } from "./transform.js";
 
 const NO_THROW_IF_NO_ENTRY = Object.freeze({ throwIfNoEntry: false });
@@ -103,7 +105,11 @@ export class Drivers {
       case "load":
         return this.sync(load(this.core, op.candidate, op.key, op.url, op.chain));
       case "transform":
-        return transformNow(op, (ref, missing) => this.sync(bustReference(this.core, ref, op, missing)));
+        return transformNow(op, (ref, missing) => {
+          const t = referenceTarget(this.core, ref, op);
+          if (!t) return ref;
+          return bustChecked(this.core, t, op) ?? this.sync(bustReference(this.core, ref, t, op, missing));
+        });
     }
   };
 
@@ -155,6 +161,20 @@ export class Drivers {
     });
   }
 
+  /** Busts one reference of a file being rewritten without blocking: at once when no step is needed. */
+  #bustAsync(op: TransformOp, ref: string, missing: MissingPolicy | undefined, done: Done<string>): void {
+    let t: Target | undefined;
+    let known: string | undefined;
+    try {
+      t = referenceTarget(this.core, ref, op);
+      known = t ? bustChecked(this.core, t, op) : ref;
+    } catch (error) {
+      return done(error);
+    }
+    if (known !== undefined) done(undefined, known);
+    else this.async(bustReference(this.core, ref, t as Target, op, missing), done);
+  }
+
   /** Two passes: learn the references, resolve them one by one without blocking, apply them. */
   #transformAsync(op: TransformOp, resume: Resume): void {
     let refs: ReturnType<typeof referencesOf>;
@@ -181,7 +201,7 @@ export class Drivers {
         const { ref, missing } = refs[answers.length] as (typeof refs)[number];
         let waiting = false;
         let answered = false;
-        this.async(bustReference(this.core, ref, op, missing), (error, value) => {
+        this.#bustAsync(op, ref, missing, (error, value) => {
           answers.push(error === undefined ? { ok: true, value: value as string } : { ok: false, error });
           answered = true;
           if (waiting) run();

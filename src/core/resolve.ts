@@ -205,33 +205,48 @@ function warnTooLarge(core: Core, candidate: Candidate, url: unknown, size: numb
  * stylesheet name files other files already named, and skipping the steps for them saves two
  * generators per reference (most of its cost before the JIT has warmed up).
  */
-function checkedInThisBuild(core: Core, t: Target, chain: Chain): Resolution | undefined {
+function checkedInThisBuild(core: Core, t: Target, chain: Chain): Entry | undefined {
   if (core.opts.validate !== "once" || t.candidates.length !== 1) return undefined;
   const { key } = t.candidates[0] as Target["candidates"][number];
   const entry = core.cache.checkedNow(key);
   if (!entry || chain.includes(key)) return undefined;
   core.cache.counters.hits++;
-  return { kind: "file", target: t, entry };
+  return entry;
 }
 
-/** Busts a reference inside a file being rewritten, recording what the result depends on. */
+/** Where a reference inside a file being rewritten points: `undefined` for one left alone. */
+export function referenceTarget(core: Core, ref: string, op: TransformOp): Target | undefined {
+  return core.targets.get(ref, op.candidate.urlPath);
+}
+
+/** The reference's new spelling, recording that the file being rewritten depends on `entry`. */
+function dependOn(core: Core, t: Target, entry: Entry, op: TransformOp): string {
+  op.deps.push({ key: entry.key, candidate: entry.candidate, hash: entry.hash });
+  return renderTarget(t, entry, core.opts.param, core.opts);
+}
+
+/**
+ * A reference answered without I/O nor a step (see `checkedInThisBuild`): the synchronous part
+ * of {@link bustReference}, which the drivers try first; `undefined` when it needs the steps.
+ */
+export function bustChecked(core: Core, t: Target, op: TransformOp): string | undefined {
+  const entry = checkedInThisBuild(core, t, op.chain);
+  return entry && dependOn(core, t, entry, op);
+}
+
+/** Busts a reference (to `t`) inside a file being rewritten, recording what the result depends on. */
 export function* bustReference(
   core: Core,
   ref: string,
+  t: Target,
   op: TransformOp,
   missing: MissingPolicy | undefined,
 ): Step<string> {
-  const t = core.targets.get(ref, op.candidate.urlPath);
-  if (!t) return ref;
-  // Not `??`: the CommonJS build turns its right side into a function, where `yield` cannot be.
-  let resolution = checkedInThisBuild(core, t, op.chain);
-  if (!resolution) resolution = yield* resolveTarget(core, t, ref, op.chain);
+  const resolution = yield* resolveTarget(core, t, ref, op.chain);
   if (resolution.kind === "missing") core.missing.report(ref, resolution.error, missing ?? core.opts.missing);
   // A cycle (a.css -> b.css -> a.css) is left as written too.
   if (resolution.kind !== "file") return ref;
-  const { entry } = resolution;
-  op.deps.push({ key: entry.key, candidate: entry.candidate, hash: entry.hash });
-  return renderTarget(t, entry, core.opts.param, core.opts);
+  return dependOn(core, t, resolution.entry, op);
 }
 
 /** What a URL left alone (`data:`, `#x`...) comes to. */
