@@ -6,6 +6,7 @@ import {
   bustChecked,
   bustReference,
   hit,
+  knownAnswer,
   load,
   NO_CHAIN,
   referenceTarget,
@@ -106,9 +107,11 @@ export class Drivers {
         return this.sync(load(this.core, op.candidate, op.key, op.url, op.chain));
       case "transform":
         return transformNow(op, (ref, missing) => {
+          const known = knownAnswer(this.core, ref, op);
+          if (known !== undefined) return known;
           const t = referenceTarget(this.core, ref, op);
           if (!t) return ref;
-          return bustChecked(this.core, t, op) ?? this.sync(bustReference(this.core, ref, t, op, missing));
+          return bustChecked(this.core, ref, t, op) ?? this.sync(bustReference(this.core, ref, t, op, missing));
         });
     }
   };
@@ -166,8 +169,11 @@ export class Drivers {
     let t: Target | undefined;
     let known: string | undefined;
     try {
-      t = referenceTarget(this.core, ref, op);
-      known = t ? bustChecked(this.core, t, op) : ref;
+      known = knownAnswer(this.core, ref, op);
+      if (known === undefined) {
+        t = referenceTarget(this.core, ref, op);
+        known = t ? bustChecked(this.core, ref, t, op) : ref;
+      }
     } catch (error) {
       return done(error);
     }

@@ -6,6 +6,7 @@ import type { Candidate } from "./locate.js";
 import { isMissing, type MissingReporter } from "./missing.js";
 import { hexDigestsOf, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
 import { renderTarget } from "./render.js";
+import type { KnownInDirectory, KnownReferences } from "./known.js";
 import type { Target, TargetCache } from "./target.js";
 import type { WatchTracker } from "./watch.js";
 import type { ContentTransformer, MissingPolicy, ResolvedOptions } from "./types.js";
@@ -35,6 +36,8 @@ export interface TransformOp {
   candidate: Candidate;
   deps: Dependency[];
   chain: Chain;
+  /** Under `validate: "once"`, the answers known in the directory the file's references resolve against. */
+  known?: KnownInDirectory;
 }
 
 /** A resolution step: yields `Op`s, gets their results back, returns `T`. */
@@ -55,6 +58,8 @@ export interface Core {
   missing: MissingReporter;
   /** With `validate: "watch"`: which entries may be answered without a check. */
   watch: WatchTracker | undefined;
+  /** The answers references of rewritten files had in this build (`validate: "once"`). */
+  known: KnownReferences;
   transformerFor(candidate: Candidate): ContentTransformer | undefined;
 }
 
@@ -105,7 +110,7 @@ function* entryFor(
     cache.counters.stats++;
     const st = (yield { op: "stat", file: candidate.file }) as fs.Stats | undefined;
     // Gone or unreadable: forgotten, and the read below says why.
-    if (!st) cache.entries.delete(key);
+    if (!st) cache.forget(key);
     const current = unchangedEntry(core, key, st);
     if (current && (current.deps.length === 0 || (yield* depsValid(core, current, chain, checked)))) {
       checked?.add(key);
@@ -190,6 +195,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
     deps,
     integrity: undefined,
     checkedIn: cache.generation,
+    dependency: undefined,
   });
 }
 
@@ -219,19 +225,49 @@ export function referenceTarget(core: Core, ref: string, op: TransformOp): Targe
   return core.targets.get(ref, op.candidate.urlPath);
 }
 
-/** The reference's new spelling, recording that the file being rewritten depends on `entry`. */
-function dependOn(core: Core, t: Target, entry: Entry, op: TransformOp): string {
-  op.deps.push({ key: entry.key, candidate: entry.candidate, hash: entry.hash });
-  return renderTarget(t, entry, core.opts.param, core.opts);
+/**
+ * The answer of a reference made before in this build, from the same directory, while the
+ * entry it named is still the one `checkedInThisBuild` would give (the cache's version is the
+ * same and it was checked in this generation) and not one being rewritten on the way here.
+ */
+export function knownAnswer(core: Core, ref: string, op: TransformOp): string | undefined {
+  const { cache } = core;
+  if (core.opts.validate !== "once") return undefined;
+  op.known ??= core.known.in(core.targets.baseOf(op.candidate.urlPath), cache.generation);
+  const known = op.known.get(ref);
+  if (known === undefined || known.version !== cache.version || known.entry.checkedIn !== cache.generation)
+    return undefined;
+  if (op.chain.length > 0 && op.chain.includes(known.entry.key)) return undefined;
+  cache.counters.hits++;
+  op.deps.push(dependencyOf(known.entry));
+  return known.busted;
+}
+
+/** An entry as a dependency: one object for every file that names it. */
+const dependencyOf = (entry: Entry): Dependency =>
+  (entry.dependency ??= { key: entry.key, candidate: entry.candidate, hash: entry.hash });
+
+/**
+ * The reference's new spelling, recording that the file being rewritten depends on `entry`,
+ * and remembering the answer (see {@link knownAnswer}) when `entry` is what the cache holds
+ * for the target's one candidate in this generation.
+ */
+function dependOn(core: Core, ref: string, t: Target, entry: Entry, op: TransformOp): string {
+  const { cache } = core;
+  op.deps.push(dependencyOf(entry));
+  const busted = renderTarget(t, entry, core.opts.param, core.opts);
+  if (op.known && t.candidates.length === 1 && cache.checkedNow(entry.key) === entry)
+    core.known.add(op.known, ref, { entry, busted, version: cache.version });
+  return busted;
 }
 
 /**
  * A reference answered without I/O nor a step (see `checkedInThisBuild`): the synchronous part
  * of {@link bustReference}, which the drivers try first; `undefined` when it needs the steps.
  */
-export function bustChecked(core: Core, t: Target, op: TransformOp): string | undefined {
+export function bustChecked(core: Core, ref: string, t: Target, op: TransformOp): string | undefined {
   const entry = checkedInThisBuild(core, t, op.chain);
-  return entry && dependOn(core, t, entry, op);
+  return entry && dependOn(core, ref, t, entry, op);
 }
 
 /** Busts a reference (to `t`) inside a file being rewritten, recording what the result depends on. */
@@ -246,7 +282,7 @@ export function* bustReference(
   if (resolution.kind === "missing") core.missing.report(ref, resolution.error, missing ?? core.opts.missing);
   // A cycle (a.css -> b.css -> a.css) is left as written too.
   if (resolution.kind !== "file") return ref;
-  return dependOn(core, t, resolution.entry, op);
+  return dependOn(core, ref, t, resolution.entry, op);
 }
 
 /** What a URL left alone (`data:`, `#x`...) comes to. */
