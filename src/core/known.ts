@@ -1,5 +1,6 @@
 import { MAX_CACHE_CHARS, MAX_CACHE_ENTRIES } from "./bounded.js";
 import type { Entry } from "./cache.js";
+import { ownString } from "./target.js";
 
 /** A reference a rewritten file made, as it was answered in this build. */
 export interface KnownReference {
@@ -50,7 +51,7 @@ export class KnownReferences {
       this.clear();
       return;
     }
-    known.set(ref, answer);
+    known.set(ownString(ref), answer);
   }
 
   /** Forgets every answer. */

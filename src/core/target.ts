@@ -25,6 +25,15 @@ const weighTarget = (key: string) => 3 * key.length;
 /** Candidates hold the URL path, the file path and the entry keys: about four times the URL path. */
 const weighCandidates = (urlPath: string) => 4 * urlPath.length;
 
+/**
+ * A copy of `s` that refers to no other string. A slice of a file's text (a specifier a
+ * transformer found) keeps that whole text alive for as long as the slice is kept: a cache
+ * that keeps slices keeps every file it has read.
+ */
+export function ownString(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
 /** The page URL of a call, asking a lazy `from` for it. */
 export function pageUrlOf(from: CallOptions["from"]): string | undefined {
   const page = typeof from === "function" ? from() : from;
@@ -112,9 +121,22 @@ export class TargetCache {
     const key = absolute ? url : `${base}\0${url}`;
     const known = this.#targets.get(key);
     if (known !== undefined) return known;
-    const target = parseTarget(url, base, this.opts, (urlPath) => this.#candidatesAt(urlPath, url));
+    if (this.opts.transformers.length > 0) return this.#parseShared(url, base, absolute);
+    const target = parseTarget(url, base, this.opts, (urlPath) => candidatesOf(urlPath, this.opts, url, this.keyOf));
     // A URL left alone is never stored: telling one costs less than keeping a `data:` URL alive.
     if (target) this.#targets.set(key, target);
+    return target;
+  }
+
+  /**
+   * With transformers, whose files name the same file by other spellings (`./a.js`, `/js/a.js`):
+   * the target made from a copy of `url`, which may be a slice of a whole module or stylesheet,
+   * and sharing its candidates with every other spelling of the same URL path.
+   */
+  #parseShared(url: string, base: string, absolute: boolean): Target | undefined {
+    const own = ownString(url);
+    const target = parseTarget(own, base, this.opts, (urlPath) => this.#candidatesAt(urlPath, own));
+    if (target) this.#targets.set(absolute ? own : `${base}\0${own}`, target);
     return target;
   }
 
