@@ -62,18 +62,18 @@ export function candidatesOf(
  * Throws `BAD_URL`, `OUTSIDE_ROOT`.
  *
  * @example
- * parseTarget("car.jpg", "/img/", opts, (p) => candidatesOf(p, opts, "car.jpg", keyOf))?.candidates[0].candidate.urlPath // "/img/car.jpg"
+ * parseTarget("car.jpg", "/img/", opts, (p, u) => candidatesOf(p, opts, u, keyOf))?.candidates[0].candidate.urlPath // "/img/car.jpg"
  */
 export function parseTarget(
   url: string,
   base: string,
   opts: ResolvedOptions,
-  candidatesAt: (urlPath: string) => Candidates,
+  candidatesAt: (urlPath: string, url: string) => Candidates,
 ): Target | undefined {
   const parts = splitUrl(url);
   if (!parts) return undefined;
   const rootDir = (opts.roots.find((r) => r.prefix === "/") as { dir: string }).dir;
-  return { parts, candidates: candidatesAt(resolveUrlPath(parts.path, base, url, rootDir)) };
+  return { parts, candidates: candidatesAt(resolveUrlPath(parts.path, base, url, rootDir), url) };
 }
 
 /**
@@ -122,7 +122,7 @@ export class TargetCache {
     const known = this.#targets.get(key);
     if (known !== undefined) return known;
     if (this.opts.transformers.length > 0) return this.#parseShared(url, base, absolute);
-    const target = parseTarget(url, base, this.opts, (urlPath) => candidatesOf(urlPath, this.opts, url, this.keyOf));
+    const target = parseTarget(url, base, this.opts, this.#candidatesMade);
     // A URL left alone is never stored: telling one costs less than keeping a `data:` URL alive.
     if (target) this.#targets.set(key, target);
     return target;
@@ -135,19 +135,23 @@ export class TargetCache {
    */
   #parseShared(url: string, base: string, absolute: boolean): Target | undefined {
     const own = ownString(url);
-    const target = parseTarget(own, base, this.opts, (urlPath) => this.#candidatesAt(urlPath, own));
+    const target = parseTarget(own, base, this.opts, this.#candidatesShared);
     if (target) this.#targets.set(absolute ? own : `${base}\0${own}`, target);
     return target;
   }
 
-  /** The candidates of a resolved URL path (`url` names it in errors), made once. */
-  #candidatesAt(urlPath: string, url: string): Candidates {
+  /** The candidates of a resolved URL path (`url` names it in errors), made for one target. */
+  readonly #candidatesMade = (urlPath: string, url: string): Candidates =>
+    candidatesOf(urlPath, this.opts, url, this.keyOf);
+
+  /** The candidates of a resolved URL path (`url` names it in errors), made once for all its spellings. */
+  readonly #candidatesShared = (urlPath: string, url: string): Candidates => {
     const known = this.#candidates.get(urlPath);
     if (known !== undefined) return known;
     const made = candidatesOf(urlPath, this.opts, url, this.keyOf);
     this.#candidates.set(urlPath, made);
     return made;
-  }
+  };
 
   /** Forgets every target. */
   clear(): void {
