@@ -3,13 +3,11 @@ import type { Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
 import { createReadScratch, readFileCallback, readFileSync, sameIdentity, type ReadScratch } from "./read.js";
 import {
-  bustChecked,
   bustReference,
+  bustWithoutSteps,
   hit,
-  knownAnswer,
   load,
   NO_CHAIN,
-  referenceTarget,
   resolveTarget,
   SKIP,
   type Core,
@@ -107,11 +105,8 @@ export class Drivers {
         return this.sync(load(this.core, op.candidate, op.key, op.url, op.chain));
       case "transform":
         return transformNow(op, (ref, missing) => {
-          const known = knownAnswer(this.core, ref, op);
-          if (known !== undefined) return known;
-          const t = referenceTarget(this.core, ref, op);
-          if (!t) return ref;
-          return bustChecked(this.core, ref, t, op) ?? this.sync(bustReference(this.core, ref, t, op, missing));
+          const now = bustWithoutSteps(this.core, ref, op);
+          return typeof now === "string" ? now : this.sync(bustReference(this.core, ref, now, op, missing));
         });
     }
   };
@@ -166,19 +161,14 @@ export class Drivers {
 
   /** Busts one reference of a file being rewritten without blocking: at once when no step is needed. */
   #bustAsync(op: TransformOp, ref: string, missing: MissingPolicy | undefined, done: Done<string>): void {
-    let t: Target | undefined;
-    let known: string | undefined;
+    let now: string | Target;
     try {
-      known = knownAnswer(this.core, ref, op);
-      if (known === undefined) {
-        t = referenceTarget(this.core, ref, op);
-        known = t ? bustChecked(this.core, ref, t, op) : ref;
-      }
+      now = bustWithoutSteps(this.core, ref, op);
     } catch (error) {
       return done(error);
     }
-    if (known !== undefined) done(undefined, known);
-    else this.async(bustReference(this.core, ref, t as Target, op, missing), done);
+    if (typeof now === "string") done(undefined, now);
+    else this.async(bustReference(this.core, ref, now, op, missing), done);
   }
 
   /** Two passes: learn the references, resolve them one by one without blocking, apply them. */

@@ -220,24 +220,19 @@ function checkedInThisBuild(core: Core, t: Target, chain: Chain): Entry | undefi
   return entry;
 }
 
-/** Where a reference inside a file being rewritten points: `undefined` for one left alone. */
-export function referenceTarget(core: Core, ref: string, op: TransformOp): Target | undefined {
-  return core.targets.get(ref, op.candidate.urlPath);
-}
-
 /**
  * The answer of a reference made before in this build, from the same directory, while the
  * entry it named is still the one `checkedInThisBuild` would give (the cache's version is the
  * same and it was checked in this generation) and not one being rewritten on the way here.
  */
-export function knownAnswer(core: Core, ref: string, op: TransformOp): string | undefined {
+function knownAnswer(core: Core, ref: string, op: TransformOp): string | undefined {
   const { cache } = core;
   if (core.opts.validate !== "once") return undefined;
   op.known ??= core.known.in(core.targets.baseOf(op.candidate.urlPath), cache.generation);
   const known = op.known.get(ref);
   if (known === undefined || known.version !== cache.version || known.entry.checkedIn !== cache.generation)
     return undefined;
-  if (op.chain.length > 0 && op.chain.includes(known.entry.key)) return undefined;
+  if (op.chain.includes(known.entry.key)) return undefined;
   cache.counters.hits++;
   op.deps.push(dependencyOf(known.entry));
   return known.busted;
@@ -262,12 +257,17 @@ function dependOn(core: Core, ref: string, t: Target, entry: Entry, op: Transfor
 }
 
 /**
- * A reference answered without I/O nor a step (see `checkedInThisBuild`): the synchronous part
- * of {@link bustReference}, which the drivers try first; `undefined` when it needs the steps.
+ * What a reference inside a file being rewritten comes to without I/O nor a step, which the
+ * drivers try first: its new spelling (or itself, left alone), or, when it needs the steps of
+ * {@link bustReference}, its target. Most references name files already checked in this build.
  */
-export function bustChecked(core: Core, ref: string, t: Target, op: TransformOp): string | undefined {
+export function bustWithoutSteps(core: Core, ref: string, op: TransformOp): string | Target {
+  const known = knownAnswer(core, ref, op);
+  if (known !== undefined) return known;
+  const t = core.targets.get(ref, op.candidate.urlPath);
+  if (!t) return ref;
   const entry = checkedInThisBuild(core, t, op.chain);
-  return entry && dependOn(core, ref, t, entry, op);
+  return entry ? dependOn(core, ref, t, entry, op) : t;
 }
 
 /** Busts a reference (to `t`) inside a file being rewritten, recording what the result depends on. */
