@@ -25,6 +25,8 @@ describe("findSourceMapComment", () => {
   it("finds a comment in a file of one line, and none in a file without one", () => {
     expect(urlIn("a();//# sourceMappingURL=a.js.map", "js")).toBe("a.js.map");
     expect(urlIn("x".repeat(100_000), "js")).toBeUndefined();
+    expect(urlIn(`${"a();".repeat(5000)}\n//# sourceMappingURL=a.js.map\n`, "js")).toBe("a.js.map");
+    expect(urlIn(`${"a();".repeat(5000)}//# sourceMappingURL=a.js.map`, "js")).toBe("a.js.map");
     expect(urlIn('const s = "//# sourceMappingURL=no.map";\nb()\n', "js")).toBeUndefined();
     expect(urlIn("", "js")).toBeUndefined();
   });
