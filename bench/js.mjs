@@ -2,7 +2,7 @@
 // importing its helpers by relative URL) against reading and hashing the same files, in the
 // same rounds, alternating which goes first. Target: rewrite <= 1.3x read-and-hash.
 //
-//   node bench/js.mjs [--rounds N]      (also part of `npm run bench`)
+//   node bench/js.mjs [--rounds N] [--warmup N]      (also part of `npm run bench`)
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -37,8 +37,9 @@ function timeAll(make, urls) {
 /**
  * Runs the comparison; returns the per-round times and their paired ratio.
  * @example await benchJs({ rounds: 10 }) // { files, bytes, hashMs, rewriteMs, ratio: { median, min, max } }
+ * `warmup` passes of each (not timed) come first.
  */
-export async function benchJs({ rounds = 15, work, log = () => {} } = {}) {
+export async function benchJs({ rounds = 15, warmup = 10, work, log = () => {} } = {}) {
   const { createCacheBuster } = await import(pathToFileURL(distFile("index")).href);
   const { jsTransformer } = await import(pathToFileURL(distFile("js")).href);
   const dir = fs.mkdtempSync(path.join(work ?? os.tmpdir(), "cache-id-bench-js-"));
@@ -50,9 +51,13 @@ export async function benchJs({ rounds = 15, work, log = () => {} } = {}) {
     // `validate: "once"`, as builds (Eleventy, the CLI) use it.
     const plain = () => createCacheBuster({ root: dir, validate: "once" });
     const rewriting = () => createCacheBuster({ root: dir, validate: "once", transformers: [jsTransformer()] });
-    // Warm-up: page cache, JIT, the lexer's WebAssembly.
-    timeAll(plain, urls);
-    timeAll(rewriting, urls);
+    // Warm-up: page cache, JIT, the lexer's WebAssembly. One pass was not enough: the next ten
+    // or so still ran while V8 compiled the rewriting path (two to six times slower, in an order
+    // that changed from run to run), so a 12-round median measured the compiler, not the files.
+    for (let i = 0; i < warmup; i++) {
+      timeAll(plain, urls);
+      timeAll(rewriting, urls);
+    }
     const hashMs = [];
     const rewriteMs = [];
     for (let round = 0; round < rounds; round++) {
@@ -94,7 +99,12 @@ export function jsTable(r) {
 
 /** The part `npm run bench` runs (see bench/README.md). */
 export async function bench({ work, plan, quick, log }) {
-  const result = await benchJs({ rounds: quick ? 4 : Math.max(plan.siteRounds, 12), work, log });
+  const result = await benchJs({
+    rounds: quick ? 4 : Math.max(plan.siteRounds, 12),
+    warmup: quick ? 3 : 10,
+    work,
+    log,
+  });
   return {
     title: `JavaScript modules: rewriting ${result.files} modules`,
     text: jsTable(result),
@@ -111,10 +121,11 @@ export async function bench({ work, plan, quick, log }) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { values } = parseArgs({ options: { rounds: { type: "string" } } });
+  const { values } = parseArgs({ options: { rounds: { type: "string" }, warmup: { type: "string" } } });
   ensureBuilt((m) => console.error(m));
   const result = await benchJs({
     rounds: values.rounds ? Number(values.rounds) : undefined,
+    warmup: values.warmup ? Number(values.warmup) : undefined,
     log: (m) => console.error(m),
   });
   console.log(jsTable(result));

@@ -4,6 +4,7 @@ import { emitFiles } from "./emit.js";
 import { CacheBustError } from "./errors.js";
 import { checkSriAlgorithm, integrityFor } from "./integrity.js";
 import type { Candidate } from "./locate.js";
+import { KnownReferences } from "./known.js";
 import { Lookups } from "./lookup.js";
 import { MissingReporter } from "./missing.js";
 import { checkCallOptions, resolveOptions } from "./options.js";
@@ -45,6 +46,7 @@ function assemble(options: CacheBustOptions) {
             opts.watch,
           )
         : undefined,
+    known: new KnownReferences(),
     transformerFor: (c) => transformerFor(opts, c),
   };
   const drive = new Drivers(core);
@@ -162,6 +164,7 @@ export function createCacheBuster(options: CacheBustOptions = {}): CacheBuster {
     },
     clear() {
       cache.clear();
+      core.known.clear();
       core.watch?.refresh();
       core.targets.clear();
       lookups.clear();

@@ -29,6 +29,8 @@ export interface Entry {
   integrity: Map<string, string> | undefined;
   /** Generation (see `refresh()`) in which this entry was last checked against its file. */
   checkedIn: number;
+  /** This entry as a dependency of the files that name it: one object for all of them, made on first use. */
+  dependency: Dependency | undefined;
 }
 
 /** An async read of one entry that has been asked for and may still be joined. */
@@ -45,12 +47,19 @@ export interface Inflight {
  * `refresh()` advances, the read sequence and the counters.
  */
 export class HashCache {
+  /** Entries by key; changed only through `put`, `forget` and `clear`, which keep `version`. */
   readonly entries = new Map<string, Entry>();
   /** Resolved URL path -> entry key, for `manifest()` and `entries()`. */
   readonly byUrlPath = new Map<string, string>();
   readonly inflight = new Map<string, Inflight>();
   readonly counters: CacheBustStats = { hits: 0, hashed: 0, bytesHashed: 0, stats: 0, skipped: 0, missing: 0 };
   generation = 0;
+  /**
+   * Advanced whenever an entry checked in this generation is replaced or forgotten (and by
+   * `clear()`): an answer remembered in this generation, with the version it was made in,
+   * still names what `checkedNow` gives while the version is the same.
+   */
+  version = 0;
   #seq = 0;
 
   /** The number the next read is ordered by. */
@@ -61,9 +70,16 @@ export class HashCache {
   /** Keeps an entry unless a newer read of the same key is already there; indexes its URL path. */
   put(entry: Entry): Entry {
     const current = this.entries.get(entry.key);
+    if (current?.checkedIn === this.generation) this.version++;
     if (!current || current.readSeq < entry.readSeq) this.entries.set(entry.key, entry);
     this.byUrlPath.set(entry.candidate.urlPath, entry.key);
     return entry;
+  }
+
+  /** Forgets the entry of `key` (its file is gone or changed). */
+  forget(key: string): void {
+    if (this.entries.get(key)?.checkedIn === this.generation) this.version++;
+    this.entries.delete(key);
   }
 
   /** The entry that may be reused without a check in this generation (`validate: "once"`). */
@@ -90,6 +106,7 @@ export class HashCache {
   /** Forgets every entry and read in flight. */
   clear(): void {
     this.generation++;
+    this.version++;
     this.entries.clear();
     this.byUrlPath.clear();
     this.inflight.clear();

@@ -4,6 +4,7 @@ import { runAsync, runSync, type Done, type Resume } from "./steps.js";
 import { createReadScratch, readFileCallback, readFileSync, sameIdentity, type ReadScratch } from "./read.js";
 import {
   bustReference,
+  bustWithoutSteps,
   hit,
   load,
   NO_CHAIN,
@@ -16,7 +17,7 @@ import {
   type TransformOp,
 } from "./resolve.js";
 import type { Target } from "./target.js";
-import type { CallOptions } from "./types.js";
+import type { CallOptions, MissingPolicy } from "./types.js";
 import { referencesOf, transformNow, transformWith, type Answer } from "./transform.js";
 
 const NO_THROW_IF_NO_ENTRY = Object.freeze({ throwIfNoEntry: false });
@@ -103,7 +104,10 @@ export class Drivers {
       case "load":
         return this.sync(load(this.core, op.candidate, op.key, op.url, op.chain));
       case "transform":
-        return transformNow(op, (ref, missing) => this.sync(bustReference(this.core, ref, op, missing)));
+        return transformNow(op, (ref, missing) => {
+          const now = bustWithoutSteps(this.core, ref, op);
+          return typeof now === "string" ? now : this.sync(bustReference(this.core, ref, now, op, missing));
+        });
     }
   };
 
@@ -155,6 +159,18 @@ export class Drivers {
     });
   }
 
+  /** Busts one reference of a file being rewritten without blocking: at once when no step is needed. */
+  #bustAsync(op: TransformOp, ref: string, missing: MissingPolicy | undefined, done: Done<string>): void {
+    let now: string | Target;
+    try {
+      now = bustWithoutSteps(this.core, ref, op);
+    } catch (error) {
+      return done(error);
+    }
+    if (typeof now === "string") done(undefined, now);
+    else this.async(bustReference(this.core, ref, now, op, missing), done);
+  }
+
   /** Two passes: learn the references, resolve them one by one without blocking, apply them. */
   #transformAsync(op: TransformOp, resume: Resume): void {
     let refs: ReturnType<typeof referencesOf>;
@@ -181,7 +197,7 @@ export class Drivers {
         const { ref, missing } = refs[answers.length] as (typeof refs)[number];
         let waiting = false;
         let answered = false;
-        this.async(bustReference(this.core, ref, op, missing), (error, value) => {
+        this.#bustAsync(op, ref, missing, (error, value) => {
           answers.push(error === undefined ? { ok: true, value: value as string } : { ok: false, error });
           answered = true;
           if (waiting) run();

@@ -41,7 +41,7 @@ function sriOf(
       (read.hex[opts.algorithm] as string).slice(0, opts.length) !== entry.rawHash ||
       !sameIdentity(entry.identity, read.identity)
     ) {
-      cache.entries.delete(entry.key);
+      cache.forget(entry.key);
       return undefined;
     }
     digest = read.digests[algorithm] as Buffer;

@@ -6,6 +6,7 @@ import type { Candidate } from "./locate.js";
 import { isMissing, type MissingReporter } from "./missing.js";
 import { hexDigestsOf, MAX_REWRITE_BYTES, sameIdentity, type FileRead } from "./read.js";
 import { renderTarget } from "./render.js";
+import type { KnownInDirectory, KnownReferences } from "./known.js";
 import type { Target, TargetCache } from "./target.js";
 import type { WatchTracker } from "./watch.js";
 import type { ContentTransformer, MissingPolicy, ResolvedOptions } from "./types.js";
@@ -35,6 +36,8 @@ export interface TransformOp {
   candidate: Candidate;
   deps: Dependency[];
   chain: Chain;
+  /** Under `validate: "once"`, the answers known in the directory the file's references resolve against. */
+  known?: KnownInDirectory;
 }
 
 /** A resolution step: yields `Op`s, gets their results back, returns `T`. */
@@ -55,6 +58,8 @@ export interface Core {
   missing: MissingReporter;
   /** With `validate: "watch"`: which entries may be answered without a check. */
   watch: WatchTracker | undefined;
+  /** The answers references of rewritten files had in this build (`validate: "once"`). */
+  known: KnownReferences;
   transformerFor(candidate: Candidate): ContentTransformer | undefined;
 }
 
@@ -105,7 +110,7 @@ function* entryFor(
     cache.counters.stats++;
     const st = (yield { op: "stat", file: candidate.file }) as fs.Stats | undefined;
     // Gone or unreadable: forgotten, and the read below says why.
-    if (!st) cache.entries.delete(key);
+    if (!st) cache.forget(key);
     const current = unchangedEntry(core, key, st);
     if (current && (current.deps.length === 0 || (yield* depsValid(core, current, chain, checked)))) {
       checked?.add(key);
@@ -190,6 +195,7 @@ export function* load(core: Core, candidate: Candidate, key: string, url: unknow
     deps,
     integrity: undefined,
     checkedIn: cache.generation,
+    dependency: undefined,
   });
 }
 
@@ -205,33 +211,78 @@ function warnTooLarge(core: Core, candidate: Candidate, url: unknown, size: numb
  * stylesheet name files other files already named, and skipping the steps for them saves two
  * generators per reference (most of its cost before the JIT has warmed up).
  */
-function checkedInThisBuild(core: Core, t: Target, chain: Chain): Resolution | undefined {
+function checkedInThisBuild(core: Core, t: Target, chain: Chain): Entry | undefined {
   if (core.opts.validate !== "once" || t.candidates.length !== 1) return undefined;
   const { key } = t.candidates[0] as Target["candidates"][number];
   const entry = core.cache.checkedNow(key);
   if (!entry || chain.includes(key)) return undefined;
   core.cache.counters.hits++;
-  return { kind: "file", target: t, entry };
+  return entry;
 }
 
-/** Busts a reference inside a file being rewritten, recording what the result depends on. */
+/**
+ * The answer of a reference made before in this build, from the same directory, while the
+ * entry it named is still the one `checkedInThisBuild` would give (the cache's version is the
+ * same and it was checked in this generation) and not one being rewritten on the way here.
+ */
+function knownAnswer(core: Core, ref: string, op: TransformOp): string | undefined {
+  const { cache } = core;
+  if (core.opts.validate !== "once") return undefined;
+  op.known ??= core.known.in(core.targets.baseOf(op.candidate.urlPath), cache.generation);
+  const known = op.known.get(ref);
+  if (known === undefined || known.version !== cache.version || known.entry.checkedIn !== cache.generation)
+    return undefined;
+  if (op.chain.includes(known.entry.key)) return undefined;
+  cache.counters.hits++;
+  op.deps.push(dependencyOf(known.entry));
+  return known.busted;
+}
+
+/** An entry as a dependency: one object for every file that names it. */
+const dependencyOf = (entry: Entry): Dependency =>
+  (entry.dependency ??= { key: entry.key, candidate: entry.candidate, hash: entry.hash });
+
+/**
+ * The reference's new spelling, recording that the file being rewritten depends on `entry`,
+ * and remembering the answer (see {@link knownAnswer}) when `entry` is what the cache holds
+ * for the target's one candidate in this generation.
+ */
+function dependOn(core: Core, ref: string, t: Target, entry: Entry, op: TransformOp): string {
+  const { cache } = core;
+  op.deps.push(dependencyOf(entry));
+  const busted = renderTarget(t, entry, core.opts.param, core.opts);
+  if (op.known && t.candidates.length === 1 && cache.checkedNow(entry.key) === entry)
+    core.known.add(op.known, ref, { entry, busted, version: cache.version });
+  return busted;
+}
+
+/**
+ * What a reference inside a file being rewritten comes to without I/O nor a step, which the
+ * drivers try first: its new spelling (or itself, left alone), or, when it needs the steps of
+ * {@link bustReference}, its target. Most references name files already checked in this build.
+ */
+export function bustWithoutSteps(core: Core, ref: string, op: TransformOp): string | Target {
+  const known = knownAnswer(core, ref, op);
+  if (known !== undefined) return known;
+  const t = core.targets.get(ref, op.candidate.urlPath);
+  if (!t) return ref;
+  const entry = checkedInThisBuild(core, t, op.chain);
+  return entry ? dependOn(core, ref, t, entry, op) : t;
+}
+
+/** Busts a reference (to `t`) inside a file being rewritten, recording what the result depends on. */
 export function* bustReference(
   core: Core,
   ref: string,
+  t: Target,
   op: TransformOp,
   missing: MissingPolicy | undefined,
 ): Step<string> {
-  const t = core.targets.get(ref, op.candidate.urlPath);
-  if (!t) return ref;
-  // Not `??`: the CommonJS build turns its right side into a function, where `yield` cannot be.
-  let resolution = checkedInThisBuild(core, t, op.chain);
-  if (!resolution) resolution = yield* resolveTarget(core, t, ref, op.chain);
+  const resolution = yield* resolveTarget(core, t, ref, op.chain);
   if (resolution.kind === "missing") core.missing.report(ref, resolution.error, missing ?? core.opts.missing);
   // A cycle (a.css -> b.css -> a.css) is left as written too.
   if (resolution.kind !== "file") return ref;
-  const { entry } = resolution;
-  op.deps.push({ key: entry.key, candidate: entry.candidate, hash: entry.hash });
-  return renderTarget(t, entry, core.opts.param, core.opts);
+  return dependOn(core, ref, t, resolution.entry, op);
 }
 
 /** What a URL left alone (`data:`, `#x`...) comes to. */

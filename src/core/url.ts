@@ -140,6 +140,13 @@ export function resolveUrlPath(path: string, base: string, url: string, root?: s
   // Most URLs are already normal (`/img/car.jpg`): they would come out of the loop below as
   // they went in, so skip splitting and joining them.
   if (decoded.charCodeAt(0) === 47 /* / */ && !NOT_NORMAL.test(decoded)) return decoded;
+  // A module's `./util.js` against its folder: when dropping one `.` segment leaves a normal
+  // path, that is all the loop below would do.
+  const dot = decoded.indexOf("/./");
+  if (dot >= 0 && decoded.charCodeAt(0) === 47) {
+    const once = decoded.slice(0, dot) + decoded.slice(dot + 2);
+    if (!NOT_NORMAL.test(once)) return once;
+  }
   const segments = decoded.replace(/\\/g, "/").split("/");
   const out: string[] = [];
   for (const segment of segments) {

@@ -15,6 +15,8 @@ const JS_COMMENT = /\/\/[#@][ \t]*sourceMappingURL=([^\s'"`]+)[ \t]*$/;
 const CSS_COMMENT = /\/\*[#@][ \t]*sourceMappingURL=([^\s*]+)[ \t]*\*\/[ \t]*$/;
 /** The last lines a tool appends to: the comment must be on one of them, after all code. */
 const TAIL_LINES = 4;
+/** Texts longer than this are searched for the comment's name before their lines are read. */
+const LONG_TEXT = 4096;
 /** How far from the end the comment may start: a data: URL map can be long. */
 const TAIL_CHARS = 16 * 1024 * 1024;
 
@@ -28,14 +30,18 @@ const TAIL_CHARS = 16 * 1024 * 1024;
  */
 export function findSourceMapComment(source: string, syntax: Syntax): SourceMapComment | undefined {
   const pattern = syntax === "js" ? JS_COMMENT : CSS_COMMENT;
-  // Most files have no map: look at the tail only, not the whole text.
-  if (!source.includes("sourceMappingURL=", Math.max(0, source.length - TAIL_CHARS))) return undefined;
+  // Most files have none. A short one is told by reading its last lines; a long one (a minified
+  // bundle can be one line) by a search of its tail, which is faster than finding where its last
+  // line starts.
+  const tail = Math.max(0, source.length - TAIL_CHARS);
+  if (source.length > LONG_TEXT && !source.includes("sourceMappingURL=", tail)) return undefined;
   let end = source.length;
   for (let n = 0; n < TAIL_LINES && end > 0; n++) {
-    const lineStart = Math.max(source.lastIndexOf("\n", end - 1), source.lastIndexOf("\r", end - 1)) + 1;
+    const lineStart = lineStartBefore(source, end);
     const line = source.slice(lineStart, end);
-    const match = pattern.exec(line);
+    const match = line.includes("sourceMappingURL=") ? pattern.exec(line) : null;
     if (match) {
+      if (!source.includes("sourceMappingURL=", tail)) return undefined;
       const url = match[1] as string;
       const start = lineStart + line.indexOf("sourceMappingURL=") + "sourceMappingURL=".length;
       return { start, end: start + url.length, url };
@@ -45,4 +51,12 @@ export function findSourceMapComment(source: string, syntax: Syntax): SourceMapC
     end = lineStart > 0 ? lineStart - 1 : 0;
   }
   return undefined;
+}
+
+/** Where the line that ends at `end` starts: after the last `\n` or `\r` before it. */
+function lineStartBefore(source: string, end: number): number {
+  let start = source.lastIndexOf("\n", end - 1) + 1;
+  // The search for `\r` starts at that line: most files have none, and a search back from the end would read them whole.
+  for (let cr = source.indexOf("\r", start); cr >= 0 && cr < end; cr = source.indexOf("\r", cr + 1)) start = cr + 1;
+  return start;
 }

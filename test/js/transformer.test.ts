@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -134,6 +135,40 @@ describe("jsTransformer", () => {
     expect(after).not.toBe(before);
     expect(served(b, root, "/js/mid.js")).toBe(`import "./leaf.js?v=${sha("2")}";`);
     expect(after).toBe(`/js/app.js?v=${sha(`import "./mid.js?v=${sha(`import "./leaf.js?v=${sha("2")}";`)}";`)}`);
+  });
+
+  it("resolves one spelling against each module's own folder", () => {
+    const root = tree({
+      "a/app.js": 'import "./u.js";',
+      "a/u.js": "A",
+      "b/app.js": 'import "./u.js";',
+      "b/u.js": "B",
+    });
+    const b = buster(root, { validate: "once" });
+    expect(served(b, root, "/a/app.js")).toBe(`import "./u.js?v=${sha("A")}";`);
+    expect(served(b, root, "/b/app.js")).toBe(`import "./u.js?v=${sha("B")}";`);
+  });
+
+  it("gives every importer of a changed module its new hash after refresh, also one whose spelling was answered before", () => {
+    const root = tree({ "js/a.js": 'import "./leaf.js";', "js/b.js": 'import "./leaf.js";', "js/leaf.js": "1" });
+    const b = buster(root, { validate: "once" });
+    b.url("/js/a.js");
+    b.url("/js/b.js");
+    put(root, "js/leaf.js", "22");
+    b.refresh();
+    expect(served(b, root, "/js/a.js")).toBe(`import "./leaf.js?v=${sha("22")}";`);
+    expect(served(b, root, "/js/b.js")).toBe(`import "./leaf.js?v=${sha("22")}";`);
+  });
+
+  it("names a module's new hash in a build once the buster has seen it change, not the hash answered before", () => {
+    const root = tree({ "js/a.js": 'import "./leaf.js";', "js/b.js": 'import "./leaf.js";', "js/leaf.js": "1" });
+    const b = buster(root, { validate: "once" });
+    expect(served(b, root, "/js/a.js")).toBe(`import "./leaf.js?v=${sha("1")}";`);
+    put(root, "js/leaf.js", "22");
+    // Digesting it again for integrity sees the change: the entry read before is forgotten.
+    expect(b.integrity("/js/leaf.js")).toBe(`sha384-${createHash("sha384").update("22").digest("base64")}`);
+    expect(b.hash("/js/leaf.js")).toBe(sha("22"));
+    expect(served(b, root, "/js/b.js")).toBe(`import "./leaf.js?v=${sha("22")}";`);
   });
 
   it("terminates on an import cycle, leaving the edge that closes it as written", () => {
