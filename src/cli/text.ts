@@ -26,7 +26,7 @@ export const digestOf = (bytes: Buffer | string) => createHash("sha256").update(
  * (latin1), so the bytes around the (ASCII) URLs survive the rewrite. `isUtf8` accepts exactly
  * the bytes that survive a round trip through a UTF-8 string, without making that string twice.
  */
-function textOf(bytes: Buffer, mode: number): TextFile {
+export function textOf(bytes: Buffer, mode: number): TextFile {
   const encoding = isUtf8(bytes) ? "utf8" : "latin1";
   return { text: bytes.toString(encoding), encoding, digest: digestOf(bytes), mode };
 }

@@ -3,14 +3,15 @@ import { basename, dirname, join, relative, sep } from "node:path";
 import { applyEdits } from "../css/edits.js";
 import { emitFiles } from "../core/emit.js";
 import { CacheBustError, isCacheBustError } from "../core/errors.js";
-import { isInside, writeInside, writeInsideSync } from "../core/gate.js";
+import { type OutputRoot, rewriteInsideSteps, rootStep, writeInside } from "../core/gate.js";
+import { runSync } from "../core/fs-steps.js";
 import { formatManifest } from "../core/manifest.js";
 import type { BustedFile } from "../core/types.js";
 import { type Helpers, helpersFor, inParallel } from "./parallel.js";
 import type { Plan, PlannedPage } from "./plan.js";
 import type { Progress } from "./progress.js";
 import type { Summary, WriteFailure } from "./summary.js";
-import { readTextSync, type TextFile } from "./text.js";
+import { textOf } from "./text.js";
 import { unpackEdits } from "./packed.js";
 import { changedSince } from "./verify.js";
 
@@ -38,25 +39,13 @@ function failure(file: string, error: unknown): WriteFailure {
   };
 }
 
-/**
- * Writes a file of the site through the write gate: atomically, and never to a destination
- * whose real location leaves `dir` (a directory swapped for a symbolic link since planning).
- * Synchronous, as the reads: one file at a time, without thread-pool round trips.
- */
-function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number): boolean {
-  return writeInsideSync(dir, relative(dir, dest), bytes, mode === undefined ? {} : { mode });
-}
-
-/** Reads a page or stylesheet to rewrite, refusing one that is no longer a regular file inside the site. */
-function readInsideSite(dir: string, file: string): TextFile {
-  const parent = fs.realpathSync.native(dirname(file));
-  if (!isInside(parent, dir)) {
-    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer inside ${dir}`, {
-      file,
-    });
-  }
-  return readTextSync(file);
-}
+/** The site directory as the write gate's root, made and resolved once per thread. */
+const roots = new Map<string, OutputRoot>();
+const rootOf = (dir: string): OutputRoot => {
+  let root = roots.get(dir);
+  if (root === undefined) roots.set(dir, (root = runSync(rootStep(dir))));
+  return root;
+};
 
 /**
  * Writes the fingerprinted copies (path mode). A copy not made (its file changed after it was
@@ -98,18 +87,26 @@ export function rewriteFile(
   make: (text: string, encoding: BufferEncoding) => Buffer,
 ): Outcome {
   const rel = relTo(dir)(abs);
+  let changed = false;
   try {
-    const now = readInsideSite(dir, abs);
-    if (now.digest !== digest)
-      return {
-        written: false,
-        failure: { file: rel, code: "FILE_CHANGED", message: `${rel} changed during the run; left as it is` },
-      };
-    writeInsideSite(dir, abs, make(now.text, now.encoding), now.mode);
-    return { written: true };
+    // Through the write gate: read and written only inside the site (a directory swapped for
+    // a link since planning is refused), atomically, with the file's permissions kept.
+    runSync(
+      rewriteInsideSteps(rootOf(dir), rel, (bytes) => {
+        const now = textOf(bytes, 0);
+        changed = now.digest !== digest;
+        return changed ? undefined : make(now.text, now.encoding);
+      }),
+    );
   } catch (error) {
     return { written: false, failure: failure(rel, error) };
   }
+  if (changed)
+    return {
+      written: false,
+      failure: { file: rel, code: "FILE_CHANGED", message: `${rel} changed during the run; left as it is` },
+    };
+  return { written: true };
 }
 
 /** A planned page rewritten: its edits applied to the text it holds now, if that is what was planned. */
