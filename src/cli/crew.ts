@@ -77,15 +77,39 @@ interface Member {
   until: (kind: Report["kind"], take: (r: Report) => void) => Promise<void>;
 }
 
-/** Starts a helper on a share of the pages; `answer` answers its questions on this thread. */
+/** Helper threads started ahead of their work, so that loading the script overlaps the run's first steps. */
+export interface Hired {
+  workers: Array<{ worker: Worker; gone: Promise<never> }>;
+}
+
+/**
+ * Starts `threads` helpers from `script`, which wait for their share of the pages; a run that
+ * never gives them one does not wait for them to exit.
+ */
+export function hireCrew(script: URL, threads: number): Hired {
+  const workers = Array.from({ length: threads }, () => {
+    const worker = new Worker(script, { workerData: { kind: "crew" } });
+    worker.unref();
+    // Watched from the start: a helper that fails before it is given work fails the run too.
+    const gone = new Promise<never>((_, fail) => {
+      worker.on("error", fail);
+      worker.on("exit", (code) => fail(new Error(`cache-id: a helper thread stopped early (exit code ${code})`)));
+    });
+    gone.catch(() => {});
+    return { worker, gone };
+  });
+  return { workers };
+}
+
+/** Gives a started helper its share of the pages; `answer` answers its questions on this thread. */
 function startMember(
-  script: URL,
+  { worker, gone: failed }: Hired["workers"][number],
   data: Omit<CrewData, "calls" | "answered">,
   answer: (q: Question) => unknown,
 ): Member {
   const { port1, port2 } = new MessageChannel();
   const answered = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(script, { workerData: { ...data, calls: port2, answered }, transferList: [port2] });
+  worker.postMessage({ ...data, calls: port2, answered }, [port2]);
   const reply = (q: Question) => {
     port1.postMessage(answer(q));
     Atomics.store(answered, 0, 1);
@@ -96,11 +120,6 @@ function startMember(
   port1.unref();
   let listener: ((r: Report) => void) | undefined;
   worker.on("message", (r: Report) => listener?.(r));
-  const failed = new Promise<never>((_, fail) => {
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`cache-id: a helper thread stopped early (exit code ${code})`)));
-  });
-  failed.catch(() => {});
   return {
     worker,
     serve: () => {
@@ -159,8 +178,7 @@ function crewOf(members: Member[], release: () => void): Crew {
 export async function planInCrew(
   paths: readonly string[],
   o: {
-    threads: number;
-    script: URL;
+    hired: Hired;
     data: Pick<CrewData, "dir" | "options" | "site">;
     here: (index: number) => void;
     answer: (q: Question) => unknown;
@@ -168,15 +186,16 @@ export async function planInCrew(
     signal: AbortSignal | undefined;
   },
 ): Promise<Crew> {
-  const ways = o.threads + 1;
+  const ways = o.hired.workers.length + 1;
   const share = (k: number) => paths.map((_, i) => i).filter((i) => i % ways === k);
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const onAbort = () => Atomics.store(stop, 0, 1);
   o.signal?.addEventListener("abort", onAbort);
-  const members = Array.from({ length: o.threads }, (_, h) => {
+  if (o.signal?.aborted) onAbort();
+  const members = o.hired.workers.map((worker, h) => {
     const indices = share(h + 1);
-    const paths_ = indices.map((i) => paths[i] as string);
-    return startMember(o.script, { kind: "crew", ...o.data, paths: paths_, indices, stop }, o.answer);
+    const mine = indices.map((i) => paths[i] as string);
+    return startMember(worker, { kind: "crew", ...o.data, paths: mine, indices, stop }, o.answer);
   });
   const crew = crewOf(members, () => o.signal?.removeEventListener("abort", onAbort));
   try {
@@ -267,9 +286,12 @@ function writeShare(data: CrewData, planned: Array<PlannedPage | undefined>, tex
 /** Whether this thread was started as a member of a crew. */
 export const isCrewMember = (): boolean => (workerData as { kind?: unknown } | null)?.kind === "crew";
 
-/** A helper's side: plans its share asking the main thread for URLs, then writes it when told. */
+/** A helper's side: once given its share, plans it asking the main thread for URLs, then writes it when told. */
 export function serveCrew(): void {
-  const data = workerData as CrewData;
+  parentPort?.once("message", (data: CrewData) => planAndWrite(data));
+}
+
+function planAndWrite(data: CrewData): void {
   const ask = askMain(data.calls, data.answered);
   let page = -1;
   const summary = emptySummary(data.dir, data.options);

@@ -18,6 +18,9 @@ export interface PlannedPage {
   digest: string;
   /** Packed (`packed.ts`), their inserts in the plan's `inserts`. */
   edits: Uint32Array;
+  /** How its bytes were read; `bytewise`: the edits' offsets are byte offsets too. */
+  encoding: "utf8" | "latin1";
+  bytewise: boolean;
   /** Planned, and kept, by a helper thread (`crew.ts`), which writes it too: its index there. */
   member?: number;
 }
@@ -87,7 +90,9 @@ export function planPage(path: string, pc: PageContext): PlannedPage | undefined
   const edits = pageEdits(path, file, pc);
   const mapEdit = pc.pageEdit?.(file.text, urlPathOf(path, pc.options.base));
   if (mapEdit) edits.push(mapEdit);
-  return edits.length > 0 ? { path, digest: file.digest, edits: packEdits(edits, pc.inserts) } : undefined;
+  if (edits.length === 0) return undefined;
+  const { digest, encoding, bytewise } = file;
+  return { path, digest, edits: packEdits(edits, pc.inserts), encoding, bytewise };
 }
 
 /** The edits of one page. */

@@ -4,7 +4,7 @@ import { createCacheBuster } from "../core/buster.js";
 import { cssTransformer } from "../css/index.js";
 import { jsSupport, type JsSupport } from "../js/plugin.js";
 import { isCacheBustError } from "../core/errors.js";
-import { type Crew, planInCrew } from "./crew.js";
+import { type Crew, type Hired, hireCrew, planInCrew } from "./crew.js";
 import { answerOf, type PageContext, type PlannedPage, planPage, problemOf } from "./page-plan.js";
 import { type Helpers, helpersFor } from "./parallel.js";
 import { unfingerprintName } from "../core/fingerprint.js";
@@ -137,6 +137,9 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   // Web app manifests are rewritten in place too, once a page links one (only then is it hashed).
   const rewritable = [...css, ...sourceFiles(files.manifests, buster.options.length)];
   summary.htmlFiles = files.html.length;
+  // Helpers for a large site start now, loading while the stylesheets are hashed.
+  const threads = js.way === "importmap" ? 0 : helpersFor(ctx.helpers, files.html.length);
+  const hired = threads > 0 && ctx.helpers ? hireCrew(ctx.helpers.script, threads) : undefined;
 
   progress.phase("stylesheets", css.length);
   for (const path of css) {
@@ -152,7 +155,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
   }
   const inserts = new Inserts();
-  const { pages, crew } = await planPages(files.html, options, buster, { ...ctx, inserts }, record, js);
+  const { pages, crew } = await planPages(files.html, options, buster, { ...ctx, inserts, hired }, record, js);
   summary.problems.sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column);
   const entries = buster.entries();
   // `--js rewrite`: modules (and their maps) the pages reach are rewritten in place like stylesheets.
@@ -218,7 +221,7 @@ async function planPages(
   html: readonly string[],
   options: CliOptions,
   buster: CacheBuster,
-  ctx: PlanContext & { inserts: Inserts },
+  ctx: PlanContext & { inserts: Inserts; hired: Hired | undefined },
   record: (p: Problem) => void,
   js: JsSupport,
 ): Promise<{ pages: PlannedPage[]; crew?: Crew }> {
@@ -237,8 +240,7 @@ async function planPages(
   };
   ctx.progress.phase("pages", html.length);
   // An import map is made from the buster's module graph, which only this thread holds.
-  const threads = imports ? 0 : helpersFor(ctx.helpers, html.length);
-  if (threads > 0 && ctx.helpers) return planWithHelpers(html, pc, ctx, { threads, script: ctx.helpers.script });
+  if (ctx.hired && !imports) return planWithHelpers(html, pc, ctx, ctx.hired);
   const pages: PlannedPage[] = [];
   for (const [i, path] of html.entries()) {
     // Let a signal handler run now and then (a turn of the event loop per page cost 2%).
@@ -259,7 +261,7 @@ async function planWithHelpers(
   html: readonly string[],
   pc: PageContext,
   ctx: PlanContext,
-  { threads, script }: { threads: number; script: URL },
+  hired: Hired,
 ): Promise<{ pages: PlannedPage[]; crew: Crew }> {
   const { summary } = ctx;
   const here = new Map<number, PlannedPage>();
@@ -274,8 +276,7 @@ async function planWithHelpers(
   };
   const note = (index: number, list: string[]) => warnings.set(index, [...(warnings.get(index) ?? []), ...list]);
   const crew = await planInCrew(html, {
-    threads,
-    script,
+    hired,
     data: { dir: ctx.dir, options: pc.options, site: ctx.site },
     signal: ctx.signal,
     here: (i) => {
@@ -300,7 +301,10 @@ async function planWithHelpers(
   const pages: PlannedPage[] = [];
   for (const [i, path] of html.entries()) {
     const page =
-      here.get(i) ?? (theirs.has(i) ? { path, digest: "", edits: new Uint32Array(0), member: i } : undefined);
+      here.get(i) ??
+      (theirs.has(i)
+        ? { path, digest: "", edits: new Uint32Array(0), encoding: "utf8" as const, bytewise: true, member: i }
+        : undefined);
     if (page) pages.push(page);
     summary.warnings.push(...(warnings.get(i) ?? []));
   }

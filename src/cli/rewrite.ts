@@ -2,10 +2,10 @@ import { join, relative, sep } from "node:path";
 import { applyEdits } from "../css/edits.js";
 import { runSync } from "../core/fs-steps.js";
 import { type OutputRoot, rewriteInsideSteps, rootStep } from "../core/gate.js";
-import { unpackEdits } from "./packed.js";
+import { applyPackedToBytes, unpackEdits } from "./packed.js";
 import type { PlannedPage } from "./page-plan.js";
 import type { WriteFailure } from "./summary.js";
-import { textOf } from "./text.js";
+import { digestOf } from "./text.js";
 
 const relTo = (dir: string) => (file: string) => relative(dir, file).split(sep).join("/");
 
@@ -39,7 +39,7 @@ export function rewriteFile(
   dir: string,
   abs: string,
   digest: string | undefined,
-  make: (text: string, encoding: BufferEncoding) => Buffer,
+  make: (bytes: Buffer) => Buffer,
 ): Outcome {
   const rel = relTo(dir)(abs);
   let changed = false;
@@ -48,9 +48,8 @@ export function rewriteFile(
     // a link since planning is refused), atomically, with the file's permissions kept.
     runSync(
       rewriteInsideSteps(rootOf(dir), rel, (bytes) => {
-        const now = textOf(bytes, 0);
-        changed = now.digest !== digest;
-        return changed ? undefined : make(now.text, now.encoding);
+        changed = digestOf(bytes) !== digest;
+        return changed ? undefined : make(bytes);
       }),
     );
   } catch (error) {
@@ -66,6 +65,9 @@ export function rewriteFile(
 
 /** A planned page rewritten: its edits applied to the text it holds now, if that is what was planned. */
 export const rewritePage = (dir: string, inserts: readonly string[], page: PlannedPage): Outcome =>
-  rewriteFile(dir, join(dir, page.path), page.digest, (text, encoding) =>
-    Buffer.from(applyEdits(text, unpackEdits(page.edits, inserts)), encoding),
+  rewriteFile(dir, join(dir, page.path), page.digest, (bytes) =>
+    // The bytes are those planned (same digest), so they are read as they were then.
+    page.bytewise
+      ? applyPackedToBytes(bytes, page.edits, inserts, page.encoding)
+      : Buffer.from(applyEdits(bytes.toString(page.encoding), unpackEdits(page.edits, inserts)), page.encoding),
   );

@@ -10,6 +10,8 @@ export interface TextFile {
   encoding: "utf8" | "latin1";
   digest: string;
   mode: number;
+  /** Whether the text's offsets are byte offsets too (latin1, or UTF-8 that is all ASCII). */
+  bytewise: boolean;
 }
 
 /** Reads a text file as UTF-8, or byte for byte (latin1) when it is not UTF-8. */
@@ -28,7 +30,8 @@ export const digestOf = (bytes: Buffer | string) => createHash("sha256").update(
  */
 export function textOf(bytes: Buffer, mode: number): TextFile {
   const encoding = isUtf8(bytes) ? "utf8" : "latin1";
-  return { text: bytes.toString(encoding), encoding, digest: digestOf(bytes), mode };
+  const text = bytes.toString(encoding);
+  return { text, encoding, digest: digestOf(bytes), mode, bytewise: text.length === bytes.length };
 }
 
 /**
@@ -41,7 +44,14 @@ export function readTextSync(file: string): TextFile {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: "NOT_A_FILE" });
-    return textOf(fs.readFileSync(fd), st.mode);
+    // Read to the end into one buffer of the size just seen (readFileSync would stat it again).
+    let bytes = Buffer.allocUnsafe(st.size + 1);
+    let size = 0;
+    for (let n = -1; n !== 0; size += n) {
+      if (size === bytes.length) bytes = Buffer.concat([bytes], size * 2);
+      n = fs.readSync(fd, bytes, size, bytes.length - size, size);
+    }
+    return textOf(bytes.subarray(0, size), st.mode);
   } finally {
     fs.closeSync(fd);
   }

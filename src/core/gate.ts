@@ -352,9 +352,14 @@ function* readWholeStep(path: string): Steps<{ bytes: Buffer; mode: number } | u
     const st = (yield { op: "fstat", fd }) as fs.Stats;
     if (!st.isFile()) return undefined;
     // Read to the end, whatever the size said: a file growing meanwhile is read as it is now.
-    const chunks: Buffer[] = [];
-    const size = yield* readChunksStep(fd, Math.max(st.size + 1, 4096), (chunk) => chunks.push(Buffer.from(chunk)));
-    return { bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), mode: st.mode };
+    let buffer = Buffer.allocUnsafe(st.size + 1);
+    let size = 0;
+    for (;;) {
+      if (size === buffer.length) buffer = Buffer.concat([buffer], size * 2);
+      const n = (yield { op: "read", fd, buffer: buffer.subarray(size), position: size }) as number;
+      if (n === 0) return { bytes: buffer.subarray(0, size), mode: st.mode };
+      size += n;
+    }
   } finally {
     yield { op: "close", fd };
   }
