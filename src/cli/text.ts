@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { READ_FLAGS } from "../core/gate.js";
+import { hexDigestsOf } from "../core/read.js";
 
 /** A text file read so that writing it back gives the same bytes where nothing changed. */
 export interface TextFile {
@@ -21,7 +22,11 @@ export async function readText(file: string): Promise<TextFile> {
 }
 
 /** SHA-256 of bytes (or of a string's UTF-8), to tell whether a file changed. */
-export const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+export const digestOf = (bytes: Buffer | string) =>
+  // One-shot for bytes (every page is hashed when planned and again when written).
+  typeof bytes === "string"
+    ? createHash("sha256").update(bytes).digest("hex")
+    : (hexDigestsOf(["sha256"], bytes).sha256 as string);
 
 /**
  * What a read gives: the text, read as UTF-8 or, when the bytes are not UTF-8, byte for byte
