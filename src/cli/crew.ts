@@ -49,9 +49,9 @@ interface CrewData {
   dir: string;
   options: CliOptions;
   site: SiteLocation;
-  /** Its share: the pages' paths and their indices in the run's list. */
-  paths: string[];
-  indices: number[];
+  /** The run's pages; each thread takes the next one not taken (`next`), so none waits on a slower one. */
+  paths: readonly string[];
+  next: Int32Array;
   stop: Int32Array;
   calls: MessagePort;
   answered: Int32Array;
@@ -171,9 +171,10 @@ function crewOf(members: Member[], release: () => void): Crew {
 }
 
 /**
- * Plans the pages at `paths` with `threads` helpers and this thread, round robin: `here(i)`
- * plans page `i` on this thread, `take` gets what a helper found, `answer` answers the
- * helpers' questions. Returns the crew, holding the helpers' plans until it is told to write.
+ * Plans the pages at `paths` with the helpers and this thread, each taking the next page not
+ * yet taken: `here(i)` plans page `i` on this thread, `take` gets what a helper found,
+ * `answer` answers the helpers' questions. Returns the crew, holding the helpers' plans until
+ * it is told to write (each thread writes the pages it planned).
  */
 export async function planInCrew(
   paths: readonly string[],
@@ -186,27 +187,26 @@ export async function planInCrew(
     signal: AbortSignal | undefined;
   },
 ): Promise<Crew> {
-  const ways = o.hired.workers.length + 1;
-  const share = (k: number) => paths.map((_, i) => i).filter((i) => i % ways === k);
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const onAbort = () => Atomics.store(stop, 0, 1);
   o.signal?.addEventListener("abort", onAbort);
   if (o.signal?.aborted) onAbort();
-  const members = o.hired.workers.map((worker, h) => {
-    const indices = share(h + 1);
-    const mine = indices.map((i) => paths[i] as string);
-    return startMember(worker, { kind: "crew", ...o.data, paths: mine, indices, stop }, o.answer);
-  });
+  const members = o.hired.workers.map((worker) =>
+    startMember(worker, { kind: "crew", ...o.data, paths, next, stop }, o.answer),
+  );
   const crew = crewOf(members, () => o.signal?.removeEventListener("abort", onAbort));
   try {
     const planned = Promise.all(
       members.map((m) => m.until("planned", (r) => (r as Extract<Report, { kind: "planned" }>).pages.forEach(o.take))),
     );
     planned.catch(() => Atomics.store(stop, 0, 1));
-    for (const [n, i] of share(0).entries()) {
+    for (let n = 0; ; n++) {
       // Let a signal handler, and the helpers' reports, in now and then.
       if (n % 16 === 0) await new Promise((ok) => setImmediate(ok));
       if (o.signal?.aborted) break;
+      const i = Atomics.add(next, 0, 1);
+      if (i >= paths.length) break;
       for (const m of members) m.serve();
       o.here(i);
     }
@@ -238,18 +238,19 @@ function askMain(port: MessagePort, answered: Int32Array): (q: Question) => unkn
   };
 }
 
-/** Plans the helper's share, reporting each page; its plans, by position in the share. */
+/** Plans pages until none is left, reporting each; its plans, with their pages' indices. */
 function planShare(data: CrewData, pc: PageContext, at: (index: number) => void, problems: Problem[]) {
-  const planned: Array<PlannedPage | undefined> = [];
+  const planned: Array<[number, PlannedPage]> = [];
   const { summary } = pc;
   let batch: PagePlanned[] = [];
-  for (const [k, path] of data.paths.entries()) {
+  for (;;) {
     if (Atomics.load(data.stop, 0) === 1) break;
-    const index = data.indices[k] as number;
+    const index = Atomics.add(data.next, 0, 1);
+    if (index >= data.paths.length) break;
     at(index);
     const [references, busted, changed] = [summary.references, summary.busted, summary.changed];
-    const page = planPage(path, pc);
-    planned[k] = page;
+    const page = planPage(data.paths[index] as string, pc);
+    if (page) planned.push([index, page]);
     batch.push({
       index,
       changes: page !== undefined,
@@ -269,12 +270,11 @@ function planShare(data: CrewData, pc: PageContext, at: (index: number) => void,
 }
 
 /** Writes the pages the helper planned, reporting each outcome, until done or stopped. */
-function writeShare(data: CrewData, planned: Array<PlannedPage | undefined>, texts: readonly string[]): void {
+function writeShare(data: CrewData, planned: Array<[number, PlannedPage]>, texts: readonly string[]): void {
   let batch: Array<[number, Outcome]> = [];
-  for (const [k, page] of planned.entries()) {
+  for (const [index, page] of planned) {
     if (Atomics.load(data.stop, 0) === 1) break;
-    if (page === undefined) continue;
-    batch.push([data.indices[k] as number, rewritePage(data.dir, texts, page)]);
+    batch.push([index, rewritePage(data.dir, texts, page)]);
     if (batch.length === BATCH) {
       report({ kind: "written", outcomes: batch, done: false });
       batch = [];
