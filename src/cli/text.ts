@@ -39,6 +39,9 @@ export function textOf(bytes: Buffer, mode: number): TextFile {
   return { text, encoding, digest: digestOf(bytes), mode, bytewise: text.length === bytes.length };
 }
 
+/** The buffer {@link readTextSync} reads into, grown as pages need. */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
 /**
  * {@link readText}, synchronously, for a batch run where thread-pool round trips cost more
  * than the reading. Opened without following a final link and without blocking (a FIFO put
@@ -49,14 +52,15 @@ export function readTextSync(file: string): TextFile {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: "NOT_A_FILE" });
-    // Read to the end into one buffer of the size just seen (readFileSync would stat it again).
-    let bytes = Buffer.allocUnsafe(st.size + 1);
+    // Read to the end (readFileSync would stat it again) into this thread's buffer, reused from
+    // page to page: the text returned is a copy, and nothing keeps the bytes.
+    if (scratch.length < st.size + 1) scratch = Buffer.allocUnsafe(Math.max(st.size + 1, scratch.length * 2));
     let size = 0;
     for (let n = -1; n !== 0; size += n) {
-      if (size === bytes.length) bytes = Buffer.concat([bytes], size * 2);
-      n = fs.readSync(fd, bytes, size, bytes.length - size, size);
+      if (size === scratch.length) scratch = Buffer.concat([scratch], size * 2);
+      n = fs.readSync(fd, scratch, size, scratch.length - size, size);
     }
-    return textOf(bytes.subarray(0, size), st.mode);
+    return textOf(scratch.subarray(0, size), st.mode);
   } finally {
     fs.closeSync(fd);
   }
