@@ -7,8 +7,9 @@ import { silentProgress, streamProgress } from "./progress.js";
 import { formatSummary } from "./report.js";
 import { defaultHelpers, serveJob } from "./parallel.js";
 import { runCli } from "./run.js";
-import type { PlannedPage } from "./plan.js";
-import { rewritePage } from "./write.js";
+import { isCrewMember, serveCrew } from "./crew.js";
+import type { PlannedPage } from "./page-plan.js";
+import { rewritePage } from "./rewrite.js";
 
 /** Exit codes: 0 done, 1 failed (or `--strict` found problems), 2 bad command line, 130/143 interrupted. */
 async function main(argv: string[]): Promise<number> {
@@ -89,6 +90,7 @@ function versionOf(): string {
 
 // The same script serves the helper threads that share a large site's pages (parallel.ts).
 if (isMainThread) start();
+else if (isCrewMember()) serveCrew();
 else
   serveJob({
     pages: (data: { dir: string; inserts: string[] }, page: PlannedPage) => rewritePage(data.dir, data.inserts, page),

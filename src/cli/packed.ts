@@ -44,3 +44,36 @@ export function unpackEdits(packed: Uint32Array, texts: readonly string[]): Edit
     });
   return edits;
 }
+
+/**
+ * The edits of {@link packEdits} applied to `bytes` directly, for a text whose offsets are
+ * byte offsets (ASCII read as UTF-8, or latin1): the same bytes as decoding, applying the
+ * edits and encoding again with `encoding`, without making the page's text twice.
+ */
+export function applyPackedToBytes(
+  bytes: Buffer,
+  packed: Uint32Array,
+  texts: readonly string[],
+  encoding: "utf8" | "latin1",
+): Buffer {
+  const order = Array.from({ length: packed.length / 3 }, (_, i) => i * 3);
+  order.sort((a, b) => (packed[a] as number) - (packed[b] as number));
+  let size = bytes.length;
+  for (const k of order)
+    size +=
+      Buffer.byteLength(texts[packed[k + 2] as number] as string, encoding) -
+      (packed[k + 1] as number) +
+      (packed[k] as number);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  let put = 0;
+  for (const k of order) {
+    const start = packed[k] as number;
+    if (start < at) throw new RangeError(`overlapping edits at offset ${start}`);
+    put += bytes.copy(out, put, at, start);
+    put += out.write(texts[packed[k + 2] as number] as string, put, encoding);
+    at = packed[k + 1] as number;
+  }
+  bytes.copy(out, put, at);
+  return out;
+}

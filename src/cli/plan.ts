@@ -1,35 +1,25 @@
 import * as fs from "node:fs";
-import { join, relative, sep } from "node:path";
+import { relative, sep } from "node:path";
 import { createCacheBuster } from "../core/buster.js";
 import { cssTransformer } from "../css/index.js";
 import { jsSupport, type JsSupport } from "../js/plugin.js";
-import { lineLocator, type Position } from "../css/position.js";
 import { isCacheBustError } from "../core/errors.js";
+import { type Crew, type Hired, hireCrew, planInCrew } from "./crew.js";
+import { answerOf, type PageContext, type PlannedPage, planPage, problemOf } from "./page-plan.js";
+import { type Helpers, helpersFor } from "./parallel.js";
 import { unfingerprintName } from "../core/fingerprint.js";
 import type { BustedFile, CacheBuster, CacheBustOptions, ContentTransformer } from "../core/types.js";
 import { webManifestTransformer } from "../webmanifest/index.js";
-import { basePath } from "../html/base.js";
-import { htmlEdits } from "../html/rewrite.js";
-import type { Edit } from "../css/edits.js";
 import { type CliOptions, UsageError } from "./args.js";
 import { freshIntegrity } from "./integrity.js";
 import { byCodeUnit } from "../core/order.js";
 import type { Progress } from "./progress.js";
-import { bustPageReference, countingTransformer, pageBuster, type SiteLocation } from "./references.js";
-import { onOrigin, urlPathOf } from "./site-urls.js";
+import { countingTransformer, pageBuster, type SiteLocation } from "./references.js";
+import { urlPathOf } from "./site-urls.js";
 import { problemRecorder, type Problem, type Summary } from "./summary.js";
-import { digestOf, readTextSync, type TextFile } from "./text.js";
-import { Inserts, packEdits } from "./packed.js";
+import { digestOf } from "./text.js";
+import { Inserts } from "./packed.js";
 import { walkSite } from "./walk.js";
-
-/** A page to rewrite: the digest of the bytes it was planned from, and the edits. */
-export interface PlannedPage {
-  path: string;
-  /** Only the digest is kept, not the text: a large site's pages need not fit in memory. */
-  digest: string;
-  /** Packed (`packed.ts`), their inserts in the plan's `inserts`. */
-  edits: Uint32Array;
-}
 
 /** Everything a run decided to write. */
 export interface Plan {
@@ -45,6 +35,8 @@ export interface Plan {
   /** Digest of the text each stylesheet's rewrite was made from, by absolute file. */
   stylesheetSources: Map<string, string>;
   pages: PlannedPage[];
+  /** The helper threads holding the plans of the pages marked `member`, when a large site was planned with them. */
+  crew?: Crew | undefined;
   /** The texts the pages' edits insert. */
   inserts: readonly string[];
   /** Temporary files of an interrupted earlier run, relative to `dir`. */
@@ -58,21 +50,8 @@ export interface PlanContext {
   summary: Summary;
   progress: Progress;
   signal: AbortSignal | undefined;
-}
-
-/** The code of an error reported as a problem; anything that is not one of ours is thrown on. */
-export function codeOf(error: unknown): string {
-  if (isCacheBustError(error)) return error.code;
-  // By code, not class: a copy of the class from another build of the package is the same error.
-  if (error instanceof Error && (error as { code?: unknown }).code === "CSS_SYNTAX") return "CSS_SYNTAX";
-  throw error;
-}
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** A problem record for an error at a place. */
-function problemOf(file: string, at: Position, url: string, error: unknown): Problem {
-  return { file, line: at.line, column: at.column, url, code: codeOf(error), message: messageOf(error) };
+  /** Threads to share the pages with; none when not given. */
+  helpers?: Helpers | undefined;
 }
 
 /** The buster options the command line gives, each checked by the core. */
@@ -158,6 +137,9 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
   // Web app manifests are rewritten in place too, once a page links one (only then is it hashed).
   const rewritable = [...css, ...sourceFiles(files.manifests, buster.options.length)];
   summary.htmlFiles = files.html.length;
+  // Helpers for a large site start now, loading while the stylesheets are hashed.
+  const threads = js.way === "importmap" ? 0 : helpersFor(ctx.helpers, files.html.length);
+  const hired = threads > 0 && ctx.helpers ? hireCrew(ctx.helpers.script, threads) : undefined;
 
   progress.phase("stylesheets", css.length);
   for (const path of css) {
@@ -173,7 +155,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
   }
   const inserts = new Inserts();
-  const pages = await planPages(files.html, options, buster, { ...ctx, inserts }, record, js);
+  const { pages, crew } = await planPages(files.html, options, buster, { ...ctx, inserts, hired }, record, js);
   summary.problems.sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column);
   const entries = buster.entries();
   // `--js rewrite`: modules (and their maps) the pages reach are rewritten in place like stylesheets.
@@ -192,6 +174,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
     stylesheets,
     stylesheetSources,
     pages,
+    crew,
     inserts: inserts.texts,
     leftovers: files.leftovers,
   };
@@ -233,71 +216,97 @@ function rewrittenModules(entries: BustedFile[], dir: string): string[] {
     .map((e) => relative(dir, e.file).split(sep).join("/"));
 }
 
-/** Plans every page, one at a time, letting a signal handler run between two. */
+/** Plans every page: here, one at a time, or with helper threads on a large site (`crew.ts`). */
 async function planPages(
   html: readonly string[],
   options: CliOptions,
   buster: CacheBuster,
-  ctx: PlanContext & { inserts: Inserts },
+  ctx: PlanContext & { inserts: Inserts; hired: Hired | undefined },
   record: (p: Problem) => void,
   js: JsSupport,
-): Promise<PlannedPage[]> {
-  const pages: PlannedPage[] = [];
-  const bust = pageBuster(buster);
-  const pageEdit = js.pages && (await js.pages()).pageEdit;
+): Promise<{ pages: PlannedPage[]; crew?: Crew }> {
+  const bust = pageBuster((url, from) => buster.url(url, { from, missing: "error" }));
+  const integrity = (url: string, from: string, current: string) => freshIntegrity(buster, url, from, current);
+  const imports = js.pages && (await js.pages());
+  const pc: PageContext = {
+    dir: ctx.dir,
+    options,
+    site: ctx.site,
+    summary: ctx.summary,
+    record,
+    resolver: { bust, integrity },
+    inserts: ctx.inserts,
+    pageEdit: imports && ((text, pageUrl) => imports.pageEdit(text, buster, pageUrl)),
+  };
   ctx.progress.phase("pages", html.length);
+  // An import map is made from the buster's module graph, which only this thread holds.
+  if (ctx.hired && !imports) return planWithHelpers(html, pc, ctx, ctx.hired);
+  const pages: PlannedPage[] = [];
   for (const [i, path] of html.entries()) {
     // Let a signal handler run now and then (a turn of the event loop per page cost 2%).
     if (i % 16 === 0) await new Promise((ok) => setImmediate(ok));
     if (ctx.signal?.aborted) break;
-    // Read synchronously: a batch run gains nothing from thread-pool round trips (which cost
-    // most of the run's time on a busy machine) and the text is dropped once planned.
-    const file = readTextSync(join(ctx.dir, path));
-    const edits = pageEdits(path, file, options, { buster, bust }, ctx, record);
-    const mapEdit = pageEdit?.(file.text, buster, urlPathOf(path, options.base));
-    if (mapEdit) edits.push(mapEdit);
-    if (edits.length > 0) pages.push({ path, digest: file.digest, edits: packEdits(edits, ctx.inserts) });
+    const page = planPage(path, pc);
+    if (page) pages.push(page);
     ctx.progress.tick();
   }
-  return pages;
+  return { pages };
 }
 
-/** The edits of one page. */
-function pageEdits(
-  path: string,
-  file: TextFile,
-  options: CliOptions,
-  { buster, bust }: { buster: CacheBuster; bust: (url: string, from: string) => string },
+/**
+ * Plans the pages with helper threads: the same findings as one thread, in the pages' order
+ * (warnings too: each goes with the page whose planning gave it).
+ */
+async function planWithHelpers(
+  html: readonly string[],
+  pc: PageContext,
   ctx: PlanContext,
-  record: (p: Problem) => void,
-): Edit[] {
-  const pageUrl = urlPathOf(path, options.base);
-  const { site, summary } = ctx;
-  let locate: ((offset: number) => Position) | undefined;
-  const at = (offset: number) => (locate ??= lineLocator(file.text))(offset);
-  const edits = htmlEdits(file.text, {
-    bustFor: (href) => {
-      const from = basePath(pageUrl, href, site.origin);
-      return (url, offset) =>
-        from === null
-          ? undefined
-          : bustPageReference(bust, site, summary, url, from, (error) =>
-              record(problemOf(path, at(offset), url, error)),
-            );
+  hired: Hired,
+): Promise<{ pages: PlannedPage[]; crew: Crew }> {
+  const { summary } = ctx;
+  const here = new Map<number, PlannedPage>();
+  const theirs = new Set<number>();
+  const warnings = new Map<number, string[]>();
+  // Warnings pushed meanwhile go with page `index`.
+  const during = <T>(index: number, f: () => T): T => {
+    const before = summary.warnings.length;
+    const out = f();
+    if (summary.warnings.length > before) note(index, summary.warnings.splice(before));
+    return out;
+  };
+  const note = (index: number, list: string[]) => warnings.set(index, [...(warnings.get(index) ?? []), ...list]);
+  const crew = await planInCrew(html, {
+    hired,
+    data: { dir: ctx.dir, options: pc.options, site: ctx.site },
+    signal: ctx.signal,
+    here: (i) => {
+      const page = during(i, () => planPage(html[i] as string, pc));
+      if (page) here.set(i, page);
+      ctx.progress.tick();
     },
-    integrityFor: (href) => {
-      const from = basePath(pageUrl, href, site.origin);
-      return from === null
-        ? undefined
-        : (url, current) => freshIntegrity(buster, onOrigin(url, site.origin)?.rest ?? url, from, current);
+    answer: (q) =>
+      during(q.page, () =>
+        q.op === "bust" ? answerOf(pc.resolver.bust, q.url, q.from) : pc.resolver.integrity(q.url, q.from, q.current),
+      ),
+    take: (p) => {
+      summary.references += p.references;
+      summary.busted += p.busted;
+      summary.changed += p.changed;
+      p.problems.forEach(pc.record);
+      if (p.warnings.length > 0) note(p.index, p.warnings);
+      if (p.changes) theirs.add(p.index);
+      ctx.progress.tick();
     },
-    onUnreadableValue: (offset) => {
-      const { line, column } = at(offset);
-      summary.warnings.push(
-        `${path}:${line}:${column}: attribute left as written (a character reference this tool cannot map back)`,
-      );
-    },
-    onCssError: (error, offset) => record(problemOf(path, at(offset), "<style>", error)),
   });
-  return edits;
+  const pages: PlannedPage[] = [];
+  for (const [i, path] of html.entries()) {
+    const page =
+      here.get(i) ??
+      (theirs.has(i)
+        ? { path, digest: "", edits: new Uint32Array(0), encoding: "utf8" as const, bytewise: true, member: i }
+        : undefined);
+    if (page) pages.push(page);
+    summary.warnings.push(...(warnings.get(i) ?? []));
+  }
+  return { pages, crew };
 }

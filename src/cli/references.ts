@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { isCacheBustError } from "../core/errors.js";
-import type { CacheBuster, ContentTransformer, TransformContext } from "../core/types.js";
+import type { ContentTransformer, TransformContext } from "../core/types.js";
 import { splitUrl } from "../core/url.js";
 import { isPageLink } from "../html/rules.js";
 import { onOrigin, underBase } from "./site-urls.js";
@@ -44,18 +44,19 @@ function namesDirectory(error: unknown): boolean {
 type Answer = { url: string } | { error: unknown };
 
 /**
- * `buster.url` for the references of pages, remembering each answer for the run: a layout's
- * URLs recur on every page, and within a run (`validate: "once"`) a URL's answer cannot change.
- * A root-relative URL means the same from every page; any other is remembered per page.
+ * `ask` (`buster.url`, or a question to the thread that holds the buster) for the references
+ * of pages, remembering each answer for the run: a layout's URLs recur on every page, and
+ * within a run (`validate: "once"`) a URL's answer cannot change. A root-relative URL means
+ * the same from every page; any other is remembered per page.
  */
-export function pageBuster(buster: CacheBuster): (url: string, from: string) => string {
+export function pageBuster(ask: (url: string, from: string) => string): (url: string, from: string) => string {
   const answers = new Map<string, Answer>();
   return (url, from) => {
     const key = url.charCodeAt(0) === 0x2f && url.charCodeAt(1) !== 0x2f && url[1] !== "\\" ? url : `${from}\n${url}`;
     let answer = answers.get(key);
     if (answer === undefined) {
       try {
-        answer = { url: buster.url(url, { from, missing: "error" }) };
+        answer = { url: ask(url, from) };
       } catch (error) {
         answer = { error };
       }

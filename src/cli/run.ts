@@ -4,7 +4,7 @@ import { type CliOptions, UsageError } from "./args.js";
 import { baseHint } from "./hint.js";
 import { lockSite } from "./lock.js";
 import type { Helpers } from "./parallel.js";
-import { planSite, plannedFiles } from "./plan.js";
+import { type Plan, planSite, plannedFiles } from "./plan.js";
 import { type Progress, silentProgress } from "./progress.js";
 import { emptySummary, type Summary } from "./summary.js";
 import { writeChanges } from "./write.js";
@@ -43,8 +43,9 @@ export async function runCli(
   const summary = emptySummary(dir, options);
   const site = { base: decodeBase(options.base), origin: options.origin };
   const release = options.dryRun ? () => {} : lockSite(dir);
+  let plan: Plan | undefined;
   try {
-    const plan = await planSite(options, { dir, site, summary, progress, signal: hooks.signal });
+    plan = await planSite(options, { dir, site, summary, progress, signal: hooks.signal, helpers: hooks.helpers });
     const hint = baseHint(summary, dir, site.base);
     if (hint) summary.warnings.push(hint);
     if (options.manifest !== undefined) summary.manifest = resolve(options.manifest);
@@ -55,6 +56,7 @@ export async function runCli(
       await writeChanges({ plan, summary, progress, signal: hooks.signal, helpers: hooks.helpers });
     return summary;
   } finally {
+    await plan?.crew?.close();
     progress.end();
     release();
   }

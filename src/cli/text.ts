@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { READ_FLAGS } from "../core/gate.js";
+import { hexDigestsOf } from "../core/read.js";
 
 /** A text file read so that writing it back gives the same bytes where nothing changed. */
 export interface TextFile {
@@ -10,6 +11,8 @@ export interface TextFile {
   encoding: "utf8" | "latin1";
   digest: string;
   mode: number;
+  /** Whether the text's offsets are byte offsets too (latin1, or UTF-8 that is all ASCII). */
+  bytewise: boolean;
 }
 
 /** Reads a text file as UTF-8, or byte for byte (latin1) when it is not UTF-8. */
@@ -19,17 +22,25 @@ export async function readText(file: string): Promise<TextFile> {
 }
 
 /** SHA-256 of bytes (or of a string's UTF-8), to tell whether a file changed. */
-export const digestOf = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+export const digestOf = (bytes: Buffer | string) =>
+  // One-shot for bytes (every page is hashed when planned and again when written).
+  typeof bytes === "string"
+    ? createHash("sha256").update(bytes).digest("hex")
+    : (hexDigestsOf(["sha256"], bytes).sha256 as string);
 
 /**
  * What a read gives: the text, read as UTF-8 or, when the bytes are not UTF-8, byte for byte
  * (latin1), so the bytes around the (ASCII) URLs survive the rewrite. `isUtf8` accepts exactly
  * the bytes that survive a round trip through a UTF-8 string, without making that string twice.
  */
-function textOf(bytes: Buffer, mode: number): TextFile {
+export function textOf(bytes: Buffer, mode: number): TextFile {
   const encoding = isUtf8(bytes) ? "utf8" : "latin1";
-  return { text: bytes.toString(encoding), encoding, digest: digestOf(bytes), mode };
+  const text = bytes.toString(encoding);
+  return { text, encoding, digest: digestOf(bytes), mode, bytewise: text.length === bytes.length };
 }
+
+/** The buffer {@link readTextSync} reads into, grown as pages need. */
+let scratch = Buffer.allocUnsafe(1 << 16);
 
 /**
  * {@link readText}, synchronously, for a batch run where thread-pool round trips cost more
@@ -41,7 +52,15 @@ export function readTextSync(file: string): TextFile {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: "NOT_A_FILE" });
-    return textOf(fs.readFileSync(fd), st.mode);
+    // Read to the end (readFileSync would stat it again) into this thread's buffer, reused from
+    // page to page: the text returned is a copy, and nothing keeps the bytes.
+    if (scratch.length < st.size + 1) scratch = Buffer.allocUnsafe(Math.max(st.size + 1, scratch.length * 2));
+    let size = 0;
+    for (let n = -1; n !== 0; size += n) {
+      if (size === scratch.length) scratch = Buffer.concat([scratch], size * 2);
+      n = fs.readSync(fd, scratch, size, scratch.length - size, size);
+    }
+    return textOf(scratch.subarray(0, size), st.mode);
   } finally {
     fs.closeSync(fd);
   }

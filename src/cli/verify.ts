@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 const READ_FLAGS_FOLLOWING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 import type { BustedFile, ResolvedOptions } from "../core/types.js";
 import { byCodeUnit } from "../core/order.js";
+import { hexDigestsOf } from "../core/read.js";
 import { digestOf } from "./text.js";
 
 /** `use` applied to an open regular file; `undefined` if it is not one or cannot be read. */
@@ -24,12 +25,26 @@ function withRegularFile<T>(file: string, use: (fd: number) => T): T | undefined
   }
 }
 
-/** The first `length` hex characters of `algorithm`'s digest of a file, read in chunks (bounded memory). */
+/** Files up to this size are read whole into {@link scratch} and hashed in one go; larger ones in chunks. */
+const WHOLE = 1 << 20;
+/** One buffer per thread for the checks, reused from file to file (nothing keeps it). */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/** The first `length` hex characters of `algorithm`'s digest of a file (bounded memory for any size). */
 function hashFile(file: string, algorithm: string, length: number): string | undefined {
   return withRegularFile(file, (fd) => {
-    const hash = createHash(algorithm);
-    const buffer = Buffer.allocUnsafe(1 << 16);
-    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+    const size = fs.fstatSync(fd).size;
+    if (size < WHOLE && scratch.length <= size)
+      scratch = Buffer.allocUnsafe(Math.min(WHOLE, Math.max(size + 1, scratch.length * 2)));
+    let n = 0;
+    // Read to the end: while the file fits, whole; once it does not, a chunk at a time.
+    for (let got = -1; got !== 0 && n < scratch.length; n += got)
+      got = fs.readSync(fd, scratch, n, scratch.length - n, null);
+    if (n < scratch.length)
+      return (hexDigestsOf([algorithm], scratch.subarray(0, n))[algorithm] as string).slice(0, length);
+    const hash = createHash(algorithm).update(scratch);
+    for (let got = fs.readSync(fd, scratch); got > 0; got = fs.readSync(fd, scratch))
+      hash.update(scratch.subarray(0, got));
     return hash.digest("hex").slice(0, length);
   });
 }

@@ -1,17 +1,17 @@
 import * as fs from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { applyEdits } from "../css/edits.js";
 import { emitFiles } from "../core/emit.js";
 import { CacheBustError, isCacheBustError } from "../core/errors.js";
-import { isInside, writeInside, writeInsideSync } from "../core/gate.js";
+import { writeInside } from "../core/gate.js";
 import { formatManifest } from "../core/manifest.js";
 import type { BustedFile } from "../core/types.js";
 import { type Helpers, helpersFor, inParallel } from "./parallel.js";
-import type { Plan, PlannedPage } from "./plan.js";
+import type { Crew } from "./crew.js";
+import type { Plan } from "./plan.js";
+import type { PlannedPage } from "./page-plan.js";
 import type { Progress } from "./progress.js";
-import type { Summary, WriteFailure } from "./summary.js";
-import { readTextSync, type TextFile } from "./text.js";
-import { unpackEdits } from "./packed.js";
+import type { Summary } from "./summary.js";
+import { failure, type Outcome, rewriteFile, rewritePage } from "./rewrite.js";
 import { changedSince } from "./verify.js";
 
 const fsp = fs.promises;
@@ -27,36 +27,6 @@ interface Writing {
 }
 
 const relTo = (dir: string) => (file: string) => relative(dir, file).split(sep).join("/");
-
-/** A failure record for an error while writing `file`. */
-function failure(file: string, error: unknown): WriteFailure {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return {
-    file,
-    code: typeof code === "string" ? code : "WRITE_ERROR",
-    message: error instanceof Error ? error.message : String(error),
-  };
-}
-
-/**
- * Writes a file of the site through the write gate: atomically, and never to a destination
- * whose real location leaves `dir` (a directory swapped for a symbolic link since planning).
- * Synchronous, as the reads: one file at a time, without thread-pool round trips.
- */
-function writeInsideSite(dir: string, dest: string, bytes: Buffer, mode?: number): boolean {
-  return writeInsideSync(dir, relative(dir, dest), bytes, mode === undefined ? {} : { mode });
-}
-
-/** Reads a page or stylesheet to rewrite, refusing one that is no longer a regular file inside the site. */
-function readInsideSite(dir: string, file: string): TextFile {
-  const parent = fs.realpathSync.native(dirname(file));
-  if (!isInside(parent, dir)) {
-    throw new CacheBustError("OUTSIDE_OUTPUT", `cache-id: not rewriting ${file}: it is no longer inside ${dir}`, {
-      file,
-    });
-  }
-  return readTextSync(file);
-}
 
 /**
  * Writes the fingerprinted copies (path mode). A copy not made (its file changed after it was
@@ -82,41 +52,6 @@ async function writeCopies(w: Writing): Promise<void> {
     summary.writeFailures.push(failure(rel(isCacheBustError(error) && error.file ? error.file : plan.dir), error));
   }
 }
-
-/** What rewriting one planned file came to: written, or the failure to report. */
-export type Outcome = { written: true } | { written: false; failure: WriteFailure };
-
-/**
- * Rewrites one planned file (`abs`) if it still holds the bytes the plan was made from
- * (`digest`), with `make` turning its text into the new bytes. Synchronous and self-contained,
- * so a worker thread can do it as well as the main one.
- */
-export function rewriteFile(
-  dir: string,
-  abs: string,
-  digest: string | undefined,
-  make: (text: string, encoding: BufferEncoding) => Buffer,
-): Outcome {
-  const rel = relTo(dir)(abs);
-  try {
-    const now = readInsideSite(dir, abs);
-    if (now.digest !== digest)
-      return {
-        written: false,
-        failure: { file: rel, code: "FILE_CHANGED", message: `${rel} changed during the run; left as it is` },
-      };
-    writeInsideSite(dir, abs, make(now.text, now.encoding), now.mode);
-    return { written: true };
-  } catch (error) {
-    return { written: false, failure: failure(rel, error) };
-  }
-}
-
-/** A planned page rewritten: its edits applied to the text it holds now, if that is what was planned. */
-export const rewritePage = (dir: string, inserts: readonly string[], page: PlannedPage): Outcome =>
-  rewriteFile(dir, join(dir, page.path), page.digest, (text, encoding) =>
-    Buffer.from(applyEdits(text, unpackEdits(page.edits, inserts)), encoding),
-  );
 
 /** Records the outcome of rewriting `abs` in the summary. */
 function record(w: Writing, abs: string, outcome: Outcome): void {
@@ -144,6 +79,7 @@ async function rewriteSheet(w: Writing, sheet: BustedFile): Promise<void> {
  */
 async function rewritePages(w: Writing): Promise<void> {
   const { plan, signal } = w;
+  if (plan.crew) return rewriteWithCrew(w, plan.crew);
   const outcomes = await inParallel(plan.pages, {
     job: "pages",
     data: { dir: plan.dir, inserts: plan.inserts },
@@ -156,6 +92,29 @@ async function rewritePages(w: Writing): Promise<void> {
   outcomes.forEach((o, i) => {
     if (o) record(w, join(plan.dir, (plan.pages[i] as PlannedPage).path), o);
   });
+}
+
+/**
+ * Rewrites the planned pages with the helper threads that planned them: each writes its own,
+ * this thread the rest; outcomes are recorded in the pages' order, whoever wrote them.
+ */
+async function rewriteWithCrew(w: Writing, crew: Crew): Promise<void> {
+  const { plan, signal } = w;
+  const theirs = crew.write(() => w.progress.tick());
+  theirs.catch(() => {}); // awaited below, after this thread's share
+  const mine = new Map<PlannedPage, Outcome>();
+  for (const [n, page] of plan.pages.filter((p) => p.member === undefined).entries()) {
+    // Let a signal handler, and the helpers' reports, in now and then.
+    if (n % 16 === 0) await new Promise((ok) => setImmediate(ok));
+    if (signal?.aborted) break;
+    mine.set(page, rewritePage(plan.dir, plan.inserts, page));
+    w.progress.tick();
+  }
+  const outcomes = await theirs;
+  for (const page of plan.pages) {
+    const o = page.member === undefined ? mine.get(page) : outcomes.get(page.member);
+    if (o) record(w, join(plan.dir, page.path), o);
+  }
 }
 
 /** Reports files whose bytes changed after they were hashed: no page may name them with the old hash. */

@@ -85,12 +85,17 @@ function segmentsOf(outDir: string, dest: string): string[] {
 function* enterStep(
   parent: string,
   name: string,
-  place: { shown: string; outDir: string; realRoot: string },
+  place: { shown: string; outDir: string; realRoot: string; create: boolean },
 ): Steps<string> {
   const path = join(parent, name);
   for (let attempt = 0; attempt < 3; attempt++) {
+    // A directory that is not a link, in a real parent, is its own real path: one lstat
+    // instead of resolving every segment from the file system's root.
+    if ((yield* lstatStep(path))?.isDirectory()) return path;
     const real = yield* realpathStep(path);
     if (real === undefined) {
+      // Rewriting a file in place makes no directory: the one missing is the error to report.
+      if (!place.create) yield { op: "lstat", path };
       try {
         yield { op: "mkdir", path, recursive: false };
       } catch (error) {
@@ -112,19 +117,32 @@ function* enterStep(
   throw refusal("OUTSIDE_OUTPUT", place.shown, place.outDir, `${path} is a symbolic link that leads nowhere`);
 }
 
+/** An output directory made and resolved once, for a run that writes many files into it. */
+export interface OutputRoot {
+  outDir: string;
+  /** `realpath(outDir)`. */
+  realRoot: string;
+}
+
+/** Makes `outDir` if missing and resolves it: the output directory is trusted, what lies below it is checked. */
+export function* rootStep(outDir: string): Steps<OutputRoot> {
+  yield { op: "mkdir", path: outDir, recursive: true };
+  return { outDir, realRoot: (yield { op: "realpath", path: outDir }) as string };
+}
+
 /**
  * Checks a destination and makes its directories: `outDir` itself is created if missing and
- * trusted; below it, every directory's real path must stay inside `realpath(outDir)`.
+ * trusted (or given made and resolved); below it, every directory's real path must stay
+ * inside `realpath(outDir)`.
  */
-export function* placeStep(outDir: string, dest: string): Steps<Placement> {
+export function* placeStep(out: string | OutputRoot, dest: string, create = true): Steps<Placement> {
+  const { outDir, realRoot } = typeof out === "string" ? yield* rootStep(out) : out;
   const parts = segmentsOf(outDir, dest);
   const shown = join(outDir, ...parts);
-  yield { op: "mkdir", path: outDir, recursive: true };
-  const realRoot = (yield { op: "realpath", path: outDir }) as string;
-  const place = { outDir, realRoot, shown };
+  const place = { outDir, realRoot, shown, create };
   let realDir = realRoot;
   for (const name of parts.slice(0, -1)) realDir = yield* enterStep(realDir, name, place);
-  return { ...place, realDir, base: parts[parts.length - 1] as string };
+  return { outDir, realRoot, shown, realDir, base: parts[parts.length - 1] as string };
 }
 
 /** What is at a destination now: nothing, a regular file (of some size), or a link inside. */
@@ -186,6 +204,31 @@ function* holdsStep(path: string, bytes: Buffer): Steps<boolean> {
   return same && size === bytes.length;
 }
 
+/**
+ * Temporary names: a random start per thread, then counting, since a random draw per file
+ * cost more than the write. The name is not a secret: the file is created exclusively and
+ * never through a link, and a name taken meanwhile is drawn again.
+ */
+let tempSerial = randomBytes(6).readUIntBE(0, 6);
+const TEMP_NAMES = 2 ** 48;
+
+/**
+ * Creates a new temporary file in `dir`, exclusively and never through a link, created with
+ * the permissions `mode` (less the umask); its path and descriptor.
+ */
+function* createTempStep(dir: string, mode: number): Steps<{ path: string; fd: number }> {
+  for (let attempt = 0; ; attempt++) {
+    tempSerial = (tempSerial + 1) % TEMP_NAMES;
+    const path = join(dir, `.${tempSerial.toString(16).padStart(12, "0")}.cache-id.tmp`);
+    try {
+      return { path, fd: (yield { op: "open", path, flags: TEMP_FLAGS, mode }) as number };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt === 2) throw error;
+      tempSerial = randomBytes(6).readUIntBE(0, 6);
+    }
+  }
+}
+
 /** A temporary file being filled: its path and the identity of what was opened. */
 export interface TempFile {
   path: string;
@@ -202,13 +245,12 @@ export function* tempStep<R>(
   mode: number | undefined,
   fill: (fd: number) => Steps<R>,
 ): Steps<{ temp: TempFile; result: R }> {
-  const path = join(place.realDir, `.${randomBytes(6).toString("hex")}.cache-id.tmp`);
-  const fd = (yield { op: "open", path, flags: TEMP_FLAGS, mode: 0o666 }) as number;
+  const { path, fd } = yield* createTempStep(place.realDir, mode === undefined ? 0o666 : mode & 0o777);
   let open = true;
   try {
     const result = yield* fill(fd);
-    if (mode !== undefined) yield { op: "fchmod", fd, mode: mode & 0o7777 };
     const st = (yield { op: "fstat", fd }) as fs.Stats;
+    if (mode !== undefined && (st.mode & 0o7777) !== (mode & 0o7777)) yield { op: "fchmod", fd, mode: mode & 0o7777 };
     open = false;
     yield { op: "close", fd };
     return { temp: { path, ino: st.ino, dev: st.dev }, result };
@@ -237,6 +279,24 @@ export function* removeQuietly(path: string): Steps<void> {
 }
 
 /**
+ * Whether every directory from the output directory down to the placement's is still a
+ * directory and not a link: then `realDir` still resolves to itself, inside the output
+ * directory. One lstat per directory below the output directory, whose own path is trusted.
+ */
+function* stillRealStep(place: Placement): Steps<boolean> {
+  const below = place.realDir
+    .slice(place.realRoot.length)
+    .split(sep)
+    .filter((p) => p !== "");
+  let dir = place.realRoot;
+  for (const name of below) {
+    dir = join(dir, name);
+    if (!(yield* lstatStep(dir))?.isDirectory()) return false;
+  }
+  return true;
+}
+
+/**
  * Renames the temporary file to `base`, after checking again what could have changed since
  * the placement: the directory still resolves to itself (no directory on its path swapped for
  * a link), the temporary file is still the one written, and the destination is still
@@ -244,8 +304,7 @@ export function* removeQuietly(path: string): Steps<void> {
  */
 export function* commitStep(place: Placement, temp: TempFile, base: string): Steps<void> {
   try {
-    const again = yield* realpathStep(place.realDir);
-    if (again !== place.realDir)
+    if (!(yield* stillRealStep(place)))
       throw refusal("OUTSIDE_OUTPUT", place.shown, place.outDir, `${place.realDir} was replaced while writing`);
     const st = yield* lstatStep(temp.path);
     if (!st?.isFile() || st.ino !== temp.ino || st.dev !== temp.dev) {
@@ -278,6 +337,51 @@ export function* writeInsideSteps(outDir: string, dest: string, bytes: Buffer, m
   )
     return false;
   const { temp } = yield* tempStep(place, mode, (fd) => writeAllStep(fd, bytes));
+  yield* commitStep(place, temp, place.base);
+  return true;
+}
+
+/**
+ * Reads the regular file at `path` whole (never through a final link, never blocking), with
+ * its permission bits; `undefined` when something other than a regular file is there. A file
+ * that cannot be opened throws the system's error.
+ */
+function* readWholeStep(path: string): Steps<{ bytes: Buffer; mode: number } | undefined> {
+  const fd = (yield { op: "open", path, flags: READ_FLAGS, mode: 0 }) as number;
+  try {
+    const st = (yield { op: "fstat", fd }) as fs.Stats;
+    if (!st.isFile()) return undefined;
+    // Read to the end, whatever the size said: a file growing meanwhile is read as it is now.
+    let buffer = Buffer.allocUnsafe(st.size + 1);
+    let size = 0;
+    for (;;) {
+      if (size === buffer.length) buffer = Buffer.concat([buffer], size * 2);
+      const n = (yield { op: "read", fd, buffer: buffer.subarray(size), position: size }) as number;
+      if (n === 0) return { bytes: buffer.subarray(0, size), mode: st.mode };
+      size += n;
+    }
+  } finally {
+    yield { op: "close", fd };
+  }
+}
+
+/**
+ * The steps of rewriting a regular file of the output directory in place: its directories
+ * checked as for any write (none made), its bytes read, `make` turns them into the new ones
+ * (`undefined`: leave the file), written as {@link writeInsideSteps} does, its permissions
+ * kept. Returns whether it wrote; something other than a regular file is refused (`NOT_A_FILE`).
+ */
+export function* rewriteInsideSteps(
+  root: OutputRoot,
+  dest: string,
+  make: (bytes: Buffer) => Buffer | undefined,
+): Steps<boolean> {
+  const place = yield* placeStep(root, dest, false);
+  const now = yield* readWholeStep(join(place.realDir, place.base));
+  if (now === undefined) throw refusal("NOT_A_FILE", place.shown, place.outDir, "it is not a regular file");
+  const next = make(now.bytes);
+  if (next === undefined || next.equals(now.bytes)) return false;
+  const { temp } = yield* tempStep(place, now.mode, (fd) => writeAllStep(fd, next));
   yield* commitStep(place, temp, place.base);
   return true;
 }

@@ -96,18 +96,21 @@ export function rewriteValue(
 ): Edit | undefined {
   if (edits.length === 0) return undefined;
   const raw = html.slice(where.start, where.end);
-  const decoded = decodeWithMap(raw, expected);
-  if (!decoded) return undefined;
-  const { map } = decoded;
+  // A value with no reference and no CR reads as written: each character is at its own offset
+  // (what decodeWithMap would find, without building the map).
+  const plain = raw === expected && !raw.includes("&") && !raw.includes("\r");
+  const map = plain ? undefined : decodeWithMap(raw, expected)?.map;
+  if (!plain && !map) return undefined;
+  const offset = (i: number) => (map ? (map[i] as number) : i);
   let out = "";
   let at = 0;
   let needsQuotes = false;
-  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+  for (const edit of edits.length === 1 ? edits : [...edits].sort((a, b) => a.start - b.start)) {
     const insert = escapeFor(edit.insert, where.quote);
     // Only what is added can make an unquoted value need quotes: the rest parsed as it is.
     needsQuotes ||= where.quote === "" && /[\s"'=<>`]/.test(insert);
-    out += raw.slice(at, map[edit.start]) + insert;
-    at = map[edit.end] as number;
+    out += raw.slice(at, offset(edit.start)) + insert;
+    at = offset(edit.end);
   }
   out += raw.slice(at);
   if (needsQuotes) {

@@ -30,6 +30,28 @@ describe("a site of many pages, shared among threads", () => {
       expect(fs.readFileSync(join(site, page), "utf8")).toBe(busted(page, Number(page.slice(2, 5))));
   });
 
+  it("reports what every thread found: counts, missing references in order, and warnings", () => {
+    const { site, pages } = largeSite(["a", "b"], 300);
+    // Every seventh page also names a missing file and has a value this tool leaves as written.
+    const odd = pages.filter((_, i) => i % 7 === 0);
+    for (const page of odd)
+      fs.appendFileSync(
+        join(site, page),
+        `\n<img src="/gone-${page.replace(/\W/g, "")}.png"><img src="/a.png?c=&copy;">`,
+      );
+    const r = cli([site, "--json"]);
+    const summary = JSON.parse(r.stdout);
+    expect(r.code).toBe(0);
+    expect(summary.references).toBe(pages.length * 2 + odd.length * 2);
+    expect(summary.busted).toBe(pages.length * 2 + odd.length);
+    expect(
+      summary.problems.map((p: { file: string; line: number; column: number }) => [p.file, p.line, p.column]),
+    ).toEqual(odd.map((page) => [page, 2, 11]));
+    expect(summary.warnings).toEqual(
+      odd.map((page) => expect.stringMatching(new RegExp(`^${page}:2:41: attribute left as written`))),
+    );
+  });
+
   it.skipIf(!canMakeImmutable)("reports every page that could not be written, whichever thread tried", () => {
     const { site, pages } = largeSite(["locked", "open"], 300);
     const r = cliWithLockedFolder(site, "locked", ["--json"]);
