@@ -1,4 +1,4 @@
-import { MAX_CACHE_CHARS, MAX_CACHE_ENTRIES } from "./bounded.js";
+import { Bound } from "./bounded.js";
 import type { Entry } from "./cache.js";
 import { ownString } from "./target.js";
 
@@ -20,13 +20,12 @@ export type KnownInDirectory = Map<string, KnownReference>;
  * by the directory they resolve against and their spelling: the modules of a directory name the
  * same few files again and again, and a reference seen before costs one lookup instead of a
  * target lookup, a cache lookup and a render. Forgotten when the generation changes; bounded
- * like a `BoundedMap` (past the bound it starts again).
+ * by the same rule as a `BoundedMap` (past the bound it starts again).
  */
 export class KnownReferences {
   readonly #byDirectory = new Map<string, KnownInDirectory>();
+  readonly #bound = new Bound();
   #generation = -1;
-  #entries = 0;
-  #chars = 0;
 
   /** The answers of `directory` in `generation` (all of them forgotten when it is a new one). */
   in(directory: string, generation: number): KnownInDirectory {
@@ -37,16 +36,19 @@ export class KnownReferences {
     let known = this.#byDirectory.get(directory);
     if (known === undefined) {
       known = new Map();
+      // A directory counts as an entry of its own name; past the bound everything goes, this map too.
+      if (!this.#bound.admit(directory.length)) {
+        this.clear();
+        this.#bound.admit(directory.length);
+      }
       this.#byDirectory.set(directory, known);
-      this.#chars += directory.length;
     }
     return known;
   }
 
   /** Remembers an answer in a directory's map given by {@link in}. */
   add(known: KnownInDirectory, ref: string, answer: KnownReference): void {
-    this.#chars += ref.length + answer.busted.length;
-    if (++this.#entries > MAX_CACHE_ENTRIES || this.#chars > MAX_CACHE_CHARS) {
+    if (!this.#bound.admit(ref.length + answer.busted.length)) {
       // Past the bound: start again. `known` may be left out of the new maps; it is dropped with its file's rewrite.
       this.clear();
       return;
@@ -57,7 +59,6 @@ export class KnownReferences {
   /** Forgets every answer. */
   clear(): void {
     this.#byDirectory.clear();
-    this.#entries = 0;
-    this.#chars = 0;
+    this.#bound.reset();
   }
 }
