@@ -69,6 +69,7 @@ export function roundOrder(variants, round) {
 export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthrough, log }) {
   const variants = ["plain", "identity", ...(hasPlugin ? ["plugin", "plugin-nocss", "plugin-js"] : []), "naive"];
   const times = Object.fromEntries(variants.map((v) => [v, []]));
+  const cpu = Object.fromEntries(variants.map((v) => [v, []]));
   const samples = {};
   for (let r = 0; r < rounds; r++) {
     for (const variant of roundOrder(variants, r)) {
@@ -79,9 +80,13 @@ export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthro
       if (result.pages !== site.pages)
         throw new Error(`bench: the ${variant} build wrote ${result.pages} pages, expected ${site.pages}`);
       times[variant].push(result.ms);
+      cpu[variant].push(result.cpuMs);
       samples[variant] ??= urlsIn(result.sample);
     }
-    log(`  round ${r + 1}/${rounds}: ${variants.map((v) => `${v} ${(times[v][r] / 1000).toFixed(2)} s`).join(", ")}`);
+    const line = variants.map(
+      (v) => `${v} ${(times[v][r] / 1000).toFixed(2)} s (CPU ${(cpu[v][r] / 1000).toFixed(2)} s)`,
+    );
+    log(`  round ${r + 1}/${rounds}: ${line.join(", ")}`);
   }
   // The plugin must produce what hashing by hand produces, or its speed means nothing.
   // Stylesheets excepted: the plugin hashes them as rewritten (their url()s busted).
@@ -107,7 +112,12 @@ export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthro
   if (JSON.stringify(samples.identity) !== JSON.stringify(samples.plain))
     throw new Error("bench: identity and plain builds disagree");
   const ratios = {};
-  for (const [a, b] of PAIRS) if (times[a] && times[b]) ratios[`${a}/${b}`] = pairedRatio(times[a], times[b]);
+  const cpuRatios = {};
+  for (const [a, b] of PAIRS) {
+    if (!times[a] || !times[b]) continue;
+    ratios[`${a}/${b}`] = pairedRatio(times[a], times[b]);
+    cpuRatios[`${a}/${b}`] = pairedRatio(cpu[a], cpu[b]);
+  }
   return {
     pages: site.pages,
     refsPerPage: site.refsPerPage,
@@ -115,8 +125,11 @@ export async function benchEleventy({ site, workDir, rounds, hasPlugin, passthro
     assetBytes: site.assetBytes,
     passthrough,
     rounds,
-    builds: Object.fromEntries(variants.map((v) => [v, { ms: median(times[v]), runs: times[v] }])),
+    builds: Object.fromEntries(
+      variants.map((v) => [v, { ms: median(times[v]), runs: times[v], cpuMs: median(cpu[v]), cpuRuns: cpu[v] }]),
+    ),
     ratios,
+    cpuRatios,
     sampleUrl: samples.plugin?.find((u) => u.includes("?")),
   };
 }

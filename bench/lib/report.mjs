@@ -42,9 +42,15 @@ export function eleventyTable(part) {
       b ? duration(b.ms) : "n/a",
       v === "plain" ? "1.00x" : times(part.ratios[`${v}/plain`]?.median),
       v === "plain" ? "" : v === "identity" ? "1.00x" : times(part.ratios[`${v}/identity`]?.median),
+      b?.cpuMs === undefined ? "n/a" : duration(b.cpuMs),
+      v === "plain" || !part.cpuRatios
+        ? ""
+        : v === "identity"
+          ? "1.00x"
+          : times(part.cpuRatios[`${v}/identity`]?.median),
     ];
   });
-  return table(["build", "median time", "vs no busting", "vs identity"], rows);
+  return table(["build", "median time", "vs no busting", "vs identity", "CPU time", "CPU vs identity"], rows);
 }
 
 /** Part 3 as three tables. */
