@@ -8,9 +8,10 @@ import {
 } from "node:worker_threads";
 import type { CliOptions } from "./args.js";
 import { Inserts } from "./packed.js";
+import { createReadScratch } from "../core/read.js";
 import { type Answer, fromAnswer, type PageContext, type PlannedPage, planPage } from "./page-plan.js";
 import { pageBuster, type SiteLocation } from "./references.js";
-import { type Outcome, rewritePage } from "./rewrite.js";
+import { type Outcome, rewritePage, SiteFiles } from "./rewrite.js";
 import { emptySummary, type Problem } from "./summary.js";
 
 /**
@@ -272,9 +273,10 @@ function planShare(data: CrewData, pc: PageContext, at: (index: number) => void,
 /** Writes the pages the helper planned, reporting each outcome, until done or stopped. */
 function writeShare(data: CrewData, planned: Array<[number, PlannedPage]>, texts: readonly string[]): void {
   let batch: Array<[number, Outcome]> = [];
+  const files = new SiteFiles(data.dir);
   for (const [index, page] of planned) {
     if (Atomics.load(data.stop, 0) === 1) break;
-    batch.push([index, rewritePage(data.dir, texts, page)]);
+    batch.push([index, rewritePage(files, texts, page)]);
     if (batch.length === BATCH) {
       report({ kind: "written", outcomes: batch, done: false });
       batch = [];
@@ -303,6 +305,7 @@ function planAndWrite(data: CrewData): void {
     summary,
     record: (p) => problems.push(p),
     inserts: new Inserts(),
+    scratch: createReadScratch(),
     resolver: {
       bust: pageBuster((url, from) => fromAnswer(ask({ op: "bust", page, url, from }) as Answer)),
       integrity: (url, from, current) => ask({ op: "integrity", page, url, from, current }) as string | undefined,

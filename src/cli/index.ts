@@ -9,7 +9,7 @@ import { defaultHelpers, serveJob } from "./parallel.js";
 import { runCli } from "./run.js";
 import { isCrewMember, serveCrew } from "./crew.js";
 import type { PlannedPage } from "./page-plan.js";
-import { rewritePage } from "./rewrite.js";
+import { rewritePage, SiteFiles } from "./rewrite.js";
 
 /** Exit codes: 0 done, 1 failed (or `--strict` found problems), 2 bad command line, 130/143 interrupted. */
 async function main(argv: string[]): Promise<number> {
@@ -93,7 +93,10 @@ if (isMainThread) start();
 else if (isCrewMember()) serveCrew();
 else
   serveJob({
-    pages: (data: { dir: string; inserts: string[] }, page: PlannedPage) => rewritePage(data.dir, data.inserts, page),
+    pages: (data: { dir: string; inserts: string[] }) => {
+      const files = new SiteFiles(data.dir);
+      return (page: PlannedPage) => rewritePage(files, data.inserts, page);
+    },
   });
 
 /** Runs the command line and sets the exit code. */

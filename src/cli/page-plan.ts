@@ -10,6 +10,7 @@ import { bustPageReference, type SiteLocation } from "./references.js";
 import { onOrigin, urlPathOf } from "./site-urls.js";
 import type { Problem, Summary } from "./summary.js";
 import { readTextSync, type TextFile } from "./text.js";
+import type { ReadScratch } from "../core/read.js";
 
 /** A page to rewrite: the digest of the bytes it was planned from, and the edits. */
 export interface PlannedPage {
@@ -78,6 +79,8 @@ export interface PageContext {
   record: (p: Problem) => void;
   resolver: PageResolver;
   inserts: Inserts;
+  /** The buffer this thread reads pages into, reused from page to page. */
+  scratch: ReadScratch;
   /** `--js importmap`: the edit that gives the page its import map. */
   pageEdit?: ((text: string, pageUrl: string) => Edit | undefined) | undefined;
 }
@@ -86,7 +89,7 @@ export interface PageContext {
 export function planPage(path: string, pc: PageContext): PlannedPage | undefined {
   // Read synchronously: a batch run gains nothing from thread-pool round trips (which cost
   // most of the run's time on a busy machine) and the text is dropped once planned.
-  const file = readTextSync(join(pc.dir, path));
+  const file = readTextSync(join(pc.dir, path), pc.scratch);
   const edits = pageEdits(path, file, pc);
   const mapEdit = pc.pageEdit?.(file.text, urlPathOf(path, pc.options.base));
   if (mapEdit) edits.push(mapEdit);

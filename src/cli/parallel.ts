@@ -99,16 +99,17 @@ function runWorker<T>(
 }
 
 /**
- * The worker's side: does its share of the items with the job named in `workerData`,
- * sending outcomes back in batches, until done or the stop flag is set.
+ * The worker's side: does its share of the items with the job named in `workerData` (each job
+ * made once per worker from the job's data, so it may keep what its items share), sending
+ * outcomes back in batches, until done or the stop flag is set.
  */
-export function serveJob(jobs: Record<string, (data: never, item: never) => unknown>): void {
+export function serveJob(jobs: Record<string, (data: never) => (item: never) => unknown>): void {
   const { job, data, items, stop } = workerData as JobData;
-  const run = jobs[job] as (data: unknown, item: unknown) => unknown;
+  const run = (jobs[job] as (data: unknown) => (item: unknown) => unknown)(data);
   let batch: unknown[] = [];
   for (const item of items) {
     if (Atomics.load(stop, 0) === 1) break;
-    batch.push(run(data, item));
+    batch.push(run(item));
     if (batch.length === BATCH) {
       parentPort?.postMessage(batch);
       batch = [];

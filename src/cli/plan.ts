@@ -18,6 +18,7 @@ import { countingTransformer, pageBuster, type SiteLocation } from "./references
 import { urlPathOf } from "./site-urls.js";
 import { problemRecorder, type Problem, type Summary } from "./summary.js";
 import { digestOf } from "./text.js";
+import { createReadScratch } from "../core/read.js";
 import { Inserts } from "./packed.js";
 import { walkSite } from "./walk.js";
 
@@ -236,6 +237,7 @@ async function planPages(
     record,
     resolver: { bust, integrity },
     inserts: ctx.inserts,
+    scratch: createReadScratch(),
     pageEdit: imports && ((text, pageUrl) => imports.pageEdit(text, buster, pageUrl)),
   };
   ctx.progress.phase("pages", html.length);

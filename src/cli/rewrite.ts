@@ -19,13 +19,17 @@ export function failure(file: string, error: unknown): WriteFailure {
   };
 }
 
-/** The site directory as the write gate's root, made and resolved once per thread. */
-const roots = new Map<string, OutputRoot>();
-const rootOf = (dir: string): OutputRoot => {
-  let root = roots.get(dir);
-  if (root === undefined) roots.set(dir, (root = runSync(rootStep(dir))));
-  return root;
-};
+/** The site directory and, resolved on first use, the write gate's root for it: one per run and thread. */
+export class SiteFiles {
+  #root: OutputRoot | undefined;
+
+  constructor(readonly dir: string) {}
+
+  /** The gate's root (the directory's real path, checked once). */
+  get root(): OutputRoot {
+    return (this.#root ??= runSync(rootStep(this.dir)));
+  }
+}
 
 /** What rewriting one planned file came to: written, or the failure to report. */
 export type Outcome = { written: true } | { written: false; failure: WriteFailure };
@@ -36,18 +40,18 @@ export type Outcome = { written: true } | { written: false; failure: WriteFailur
  * so a worker thread can do it as well as the main one.
  */
 export function rewriteFile(
-  dir: string,
+  site: SiteFiles,
   abs: string,
   digest: string | undefined,
   make: (bytes: Buffer) => Buffer,
 ): Outcome {
-  const rel = relTo(dir)(abs);
+  const rel = relTo(site.dir)(abs);
   let changed = false;
   try {
     // Through the write gate: read and written only inside the site (a directory swapped for
     // a link since planning is refused), atomically, with the file's permissions kept.
     runSync(
-      rewriteInsideSteps(rootOf(dir), rel, (bytes) => {
+      rewriteInsideSteps(site.root, rel, (bytes) => {
         changed = digestOf(bytes) !== digest;
         return changed ? undefined : make(bytes);
       }),
@@ -64,8 +68,8 @@ export function rewriteFile(
 }
 
 /** A planned page rewritten: its edits applied to the text it holds now, if that is what was planned. */
-export const rewritePage = (dir: string, inserts: readonly string[], page: PlannedPage): Outcome =>
-  rewriteFile(dir, join(dir, page.path), page.digest, (bytes) =>
+export const rewritePage = (site: SiteFiles, inserts: readonly string[], page: PlannedPage): Outcome =>
+  rewriteFile(site, join(site.dir, page.path), page.digest, (bytes) =>
     // The bytes are those planned (same digest), so they are read as they were then.
     page.bytewise
       ? applyPackedToBytes(bytes, page.edits, inserts, page.encoding)

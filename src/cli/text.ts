@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { READ_FLAGS } from "../core/gate.js";
-import { hexDigestsOf } from "../core/read.js";
+import { hexDigestsOf, type ReadScratch } from "../core/read.js";
 
 /** A text file read so that writing it back gives the same bytes where nothing changed. */
 export interface TextFile {
@@ -39,29 +39,42 @@ export function textOf(bytes: Buffer, mode: number): TextFile {
   return { text, encoding, digest: digestOf(bytes), mode, bytewise: text.length === bytes.length };
 }
 
-/** The buffer {@link readTextSync} reads into, grown as pages need. */
-let scratch = Buffer.allocUnsafe(1 << 16);
-
 /**
  * {@link readText}, synchronously, for a batch run where thread-pool round trips cost more
  * than the reading. Opened without following a final link and without blocking (a FIFO put
- * in a page's place), and read only if it is a regular file.
+ * in a page's place), and read only if it is a regular file. The bytes go into `scratch`, a
+ * buffer its owner reuses from page to page (the text returned is a copy; nothing keeps them).
  */
-export function readTextSync(file: string): TextFile {
+export function readTextSync(file: string, scratch: ReadScratch): TextFile {
   const fd = fs.openSync(file, READ_FLAGS);
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: "NOT_A_FILE" });
-    // Read to the end (readFileSync would stat it again) into this thread's buffer, reused from
-    // page to page: the text returned is a copy, and nothing keeps the bytes.
-    if (scratch.length < st.size + 1) scratch = Buffer.allocUnsafe(Math.max(st.size + 1, scratch.length * 2));
-    let size = 0;
-    for (let n = -1; n !== 0; size += n) {
-      if (size === scratch.length) scratch = Buffer.concat([scratch], size * 2);
-      n = fs.readSync(fd, scratch, size, scratch.length - size, size);
-    }
-    return textOf(scratch.subarray(0, size), st.mode);
+    if (scratch.buffer.length < st.size + 1)
+      scratch.buffer = Buffer.allocUnsafe(Math.max(st.size + 1, scratch.buffer.length * 2));
+    const size = readToEnd(fd, scratch, st.size);
+    return textOf(scratch.buffer.subarray(0, size), st.mode);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads an open regular file of `statSize` bytes into `scratch` (grown, up to `max` bytes, if
+ * it is longer now) and returns how many bytes it holds: the whole file, or a full buffer of
+ * `max` bytes when there is more. A short read that reaches `statSize` is the end, as in the
+ * core's reader: no second call to find it (one system call per page).
+ */
+export function readToEnd(fd: number, scratch: ReadScratch, statSize: number, max = Infinity): number {
+  let size = 0;
+  for (;;) {
+    if (size === scratch.buffer.length) {
+      if (size >= max) return size;
+      scratch.buffer = Buffer.concat([scratch.buffer], Math.min(size * 2, max));
+    }
+    const asked = scratch.buffer.length - size;
+    const n = fs.readSync(fd, scratch.buffer, size, asked, size);
+    size += n;
+    if (n === 0 || (n < asked && size >= statSize)) return size;
   }
 }

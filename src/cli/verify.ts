@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 const READ_FLAGS_FOLLOWING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 import type { BustedFile, ResolvedOptions } from "../core/types.js";
 import { byCodeUnit } from "../core/order.js";
-import { hexDigestsOf } from "../core/read.js";
-import { digestOf } from "./text.js";
+import { createReadScratch, hexDigestsOf, type ReadScratch } from "../core/read.js";
+import { digestOf, readToEnd } from "./text.js";
 
 /** `use` applied to an open regular file; `undefined` if it is not one or cannot be read. */
 function withRegularFile<T>(file: string, use: (fd: number) => T): T | undefined {
@@ -25,26 +25,24 @@ function withRegularFile<T>(file: string, use: (fd: number) => T): T | undefined
   }
 }
 
-/** Files up to this size are read whole into {@link scratch} and hashed in one go; larger ones in chunks. */
+/** Files up to this size are read whole into the check's scratch buffer and hashed in one go; larger ones in chunks. */
 const WHOLE = 1 << 20;
-/** One buffer per thread for the checks, reused from file to file (nothing keeps it). */
-let scratch = Buffer.allocUnsafe(1 << 16);
 
 /** The first `length` hex characters of `algorithm`'s digest of a file (bounded memory for any size). */
-function hashFile(file: string, algorithm: string, length: number): string | undefined {
+function hashFile(file: string, algorithm: string, length: number, scratch: ReadScratch): string | undefined {
   return withRegularFile(file, (fd) => {
     const size = fs.fstatSync(fd).size;
-    if (size < WHOLE && scratch.length <= size)
-      scratch = Buffer.allocUnsafe(Math.min(WHOLE, Math.max(size + 1, scratch.length * 2)));
-    let n = 0;
-    // Read to the end: while the file fits, whole; once it does not, a chunk at a time.
-    for (let got = -1; got !== 0 && n < scratch.length; n += got)
-      got = fs.readSync(fd, scratch, n, scratch.length - n, null);
-    if (n < scratch.length)
-      return (hexDigestsOf([algorithm], scratch.subarray(0, n))[algorithm] as string).slice(0, length);
-    const hash = createHash(algorithm).update(scratch);
-    for (let got = fs.readSync(fd, scratch); got > 0; got = fs.readSync(fd, scratch))
-      hash.update(scratch.subarray(0, got));
+    if (scratch.buffer.length <= size)
+      scratch.buffer = Buffer.allocUnsafe(Math.min(WHOLE, Math.max(size + 1, scratch.buffer.length * 2)));
+    // While the file fits, whole; once it does not (or no longer does), a chunk at a time.
+    const n = readToEnd(fd, scratch, size, WHOLE);
+    if (n < scratch.buffer.length)
+      return (hexDigestsOf([algorithm], scratch.buffer.subarray(0, n))[algorithm] as string).slice(0, length);
+    const hash = createHash(algorithm).update(scratch.buffer);
+    for (let at = n, got = -1; got !== 0; at += got) {
+      got = fs.readSync(fd, scratch.buffer, 0, scratch.buffer.length, at);
+      hash.update(scratch.buffer.subarray(0, got));
+    }
     return hash.digest("hex").slice(0, length);
   });
 }
@@ -59,6 +57,7 @@ function unchanged(
   entry: BustedFile,
   sources: ReadonlyMap<string, string>,
   options: Pick<ResolvedOptions, "algorithm" | "length">,
+  scratch: ReadScratch,
 ): boolean {
   const source = sources.get(entry.file);
   if (entry.content && source !== undefined) {
@@ -67,7 +66,7 @@ function unchanged(
     const bytes = readRegular(entry.file);
     return bytes !== undefined && (digestOf(bytes) === source || bytes.equals(entry.content));
   }
-  return hashFile(entry.file, options.algorithm, options.length) === entry.hash;
+  return hashFile(entry.file, options.algorithm, options.length, scratch) === entry.hash;
 }
 
 /**
@@ -80,8 +79,9 @@ export function changedSince(
   sources: ReadonlyMap<string, string>,
   options: Pick<ResolvedOptions, "algorithm" | "length">,
 ): string[] {
+  const scratch = createReadScratch();
   return entries
-    .filter((e) => !unchanged(e, sources, options))
+    .filter((e) => !unchanged(e, sources, options, scratch))
     .map((e) => e.file)
     .sort(byCodeUnit);
 }

@@ -11,7 +11,7 @@ import type { Plan } from "./plan.js";
 import type { PlannedPage } from "./page-plan.js";
 import type { Progress } from "./progress.js";
 import type { Summary } from "./summary.js";
-import { failure, type Outcome, rewriteFile, rewritePage } from "./rewrite.js";
+import { failure, type Outcome, rewriteFile, rewritePage, SiteFiles } from "./rewrite.js";
 import { changedSince } from "./verify.js";
 
 const fsp = fs.promises;
@@ -19,6 +19,8 @@ const fsp = fs.promises;
 /** What the writer is told as it goes. */
 interface Writing {
   plan: Plan;
+  /** The site's files as the write gate sees them (made by {@link writeChanges}). */
+  files: SiteFiles;
   summary: Summary;
   progress: Progress;
   signal: AbortSignal | undefined;
@@ -67,7 +69,7 @@ async function rewriteSheet(w: Writing, sheet: BustedFile): Promise<void> {
     record(
       w,
       sheet.file,
-      rewriteFile(w.plan.dir, sheet.file, digest, () => sheet.content as Buffer),
+      rewriteFile(w.files, sheet.file, digest, () => sheet.content as Buffer),
     );
   }
   w.progress.tick();
@@ -87,7 +89,7 @@ async function rewritePages(w: Writing): Promise<void> {
     script: w.helpers?.script,
     signal,
     onDone: () => w.progress.tick(),
-    here: (page) => rewritePage(plan.dir, plan.inserts, page),
+    here: (page) => rewritePage(w.files, plan.inserts, page),
   });
   outcomes.forEach((o, i) => {
     if (o) record(w, join(plan.dir, (plan.pages[i] as PlannedPage).path), o);
@@ -107,7 +109,7 @@ async function rewriteWithCrew(w: Writing, crew: Crew): Promise<void> {
     // Let a signal handler, and the helpers' reports, in now and then.
     if (n % 16 === 0) await new Promise((ok) => setImmediate(ok));
     if (signal?.aborted) break;
-    mine.set(page, rewritePage(plan.dir, plan.inserts, page));
+    mine.set(page, rewritePage(w.files, plan.inserts, page));
     w.progress.tick();
   }
   const outcomes = await theirs;
@@ -136,7 +138,8 @@ function reportChanged(w: Writing, files: readonly string[]): void {
  * `summary.writeFailures`; pages are written only when every file they may name is in place.
  * Stops between files once `signal` is aborted.
  */
-export async function writeChanges(w: Writing): Promise<void> {
+export async function writeChanges(given: Omit<Writing, "files">): Promise<void> {
+  const w: Writing = { ...given, files: new SiteFiles(given.plan.dir) };
   const { plan, summary, signal } = w;
   for (const leftover of plan.leftovers) {
     await fsp.rm(join(plan.dir, leftover), { force: true });

@@ -352,14 +352,16 @@ function* readWholeStep(path: string): Steps<{ bytes: Buffer; mode: number } | u
   try {
     const st = (yield { op: "fstat", fd }) as fs.Stats;
     if (!st.isFile()) return undefined;
-    // Read to the end, whatever the size said: a file growing meanwhile is read as it is now.
+    // Read to the end, whatever the size said: a file growing meanwhile is read as it is now. A
+    // short read that reaches the size is the end, as in the core's reader (no call to find it).
     let buffer = Buffer.allocUnsafe(st.size + 1);
     let size = 0;
     for (;;) {
       if (size === buffer.length) buffer = Buffer.concat([buffer], size * 2);
+      const asked = buffer.length - size;
       const n = (yield { op: "read", fd, buffer: buffer.subarray(size), position: size }) as number;
-      if (n === 0) return { bytes: buffer.subarray(0, size), mode: st.mode };
       size += n;
+      if (n === 0 || (n < asked && size >= st.size)) return { bytes: buffer.subarray(0, size), mode: st.mode };
     }
   } finally {
     yield { op: "close", fd };
