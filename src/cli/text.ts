@@ -70,7 +70,7 @@ export function readToEnd(fd: number, scratch: ReadScratch, statSize: number, ma
   for (;;) {
     if (size === scratch.buffer.length) {
       if (size >= max) return size;
-      scratch.buffer = Buffer.concat([scratch.buffer], Math.min(size * 2, max));
+      scratch.buffer = Buffer.concat([scratch.buffer], Math.min(Math.max(size * 2, 1 << 16), max));
     }
     const asked = scratch.buffer.length - size;
     const n = fs.readSync(fd, scratch.buffer, size, asked, size);
