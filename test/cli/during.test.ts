@@ -82,8 +82,15 @@ describe("a second run on the same directory", () => {
   it("is refused with a clear message while the first one runs, and the first one finishes", async () => {
     const { site } = bigSite(400);
     let second: ReturnType<typeof cli> | undefined;
-    const first = await runActingAt([site], "pages", () => {
-      second = cli([site]);
+    // The first run is held still while the second one tries: a run of 400 pages can otherwise
+    // finish (and let go of the lock) before a second Node process has started.
+    const first = await runActingAt([site], "pages", (child) => {
+      child.kill("SIGSTOP");
+      try {
+        second = cli([site]);
+      } finally {
+        child.kill("SIGCONT");
+      }
     });
     expect(second?.code).toBe(1);
     expect(second?.stderr).toContain("another cache-id run");
