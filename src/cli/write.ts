@@ -44,6 +44,7 @@ async function writeCopies(w: Writing): Promise<void> {
   try {
     await emitFiles(copies, plan.dir, plan.buster.options, warn, {
       signal,
+      sync: true,
       onCopy: (_path, written) => {
         if (written) summary.copiesWritten++;
         else summary.copiesPresent++;

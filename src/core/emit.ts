@@ -3,7 +3,7 @@ import type * as fs from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CacheBustError } from "./errors.js";
 import { fingerprintName, renameLastSegment } from "./fingerprint.js";
-import { realpathStep, runAsync, writeAllStep, type Steps } from "./fs-steps.js";
+import { realpathStep, runAsync, runSync, writeAllStep, type Steps } from "./fs-steps.js";
 import {
   commitStep,
   destStateStep,
@@ -178,6 +178,12 @@ export interface EmitControls {
   signal?: AbortSignal;
   /** Told about each copy: its path, and whether it was written (false: already there). */
   onCopy?: (path: string, written: boolean) => void;
+  /**
+   * Makes each copy with blocking calls, the event loop turning only between files: for a
+   * batch run with nothing else to serve, where a thread-pool round trip per step cost more
+   * than the copying (500 copies: 0.7 s against 0.1 s).
+   */
+  sync?: boolean;
 }
 
 /**
@@ -198,11 +204,14 @@ export async function emitFiles(
   const paths: string[] = [];
   const realRoots = new Map<string, string>();
   const gate: GateOptions = { onWarning: warn };
-  for (const file of files) {
+  for (const [n, file] of files.entries()) {
+    // Blocking copies still let a signal handler run now and then.
+    if (controls.sync && n > 0 && n % 16 === 0) await new Promise((ok) => setImmediate(ok));
     if (controls.signal?.aborted) break;
     let copied: Copied | false | undefined;
     try {
-      copied = await runAsync(emitOneStep(file, outDir, options, realRoots, warn));
+      const steps = emitOneStep(file, outDir, options, realRoots, warn);
+      copied = controls.sync ? runSync(steps) : await runAsync(steps);
     } catch (error) {
       copied = refused(error, gate.onWarning);
     }

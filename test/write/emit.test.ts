@@ -48,7 +48,10 @@ describe("emit and links", () => {
     );
   });
 
-  it("refuses the next copy into a directory swapped for a link during the same emit", async () => {
+  it.each([
+    ["with calls that wait", false],
+    ["with blocking calls", true],
+  ])("refuses the next copy into a directory swapped for a link during the same emit, %s", async (_, sync) => {
     const root = tree({ "lib/a.js": "a", "lib/b.js": "b" });
     const out = tree();
     const elsewhere = tree();
@@ -58,6 +61,7 @@ describe("emit and links", () => {
     b.url("/lib/b.js");
     let swapped = false;
     const paths = await emitFiles(b.entries(), out, b.options, (w) => warnings.push(w), {
+      sync,
       onCopy: () => {
         if (swapped) return;
         swapped = true;
@@ -92,5 +96,33 @@ describe("emit and links", () => {
     fs.writeFileSync(join(root, "a.css"), "new!");
     expect(await b.emit(out)).toEqual([join(out, `a.${sha("new!")}.css`)]);
     expect(warnings.map((w) => w.code)).toEqual(["FILE_CHANGED"]);
+  });
+
+  it("makes the same copies with blocking calls as with calls that wait", async () => {
+    const root = tree({ "a.css": "a", "img/b.png": "b", "img/deep/c.svg": "c" });
+    const [outA, outB] = [tree(), tree()];
+    const b = createCacheBuster({ root, mode: "path" });
+    for (const url of ["/a.css", "/img/b.png", "/img/deep/c.svg"]) b.url(url);
+    const fail = (w: CacheBustError) => {
+      throw w;
+    };
+    const waited = await emitFiles(b.entries(), outA, b.options, fail);
+    const blocked = await emitFiles(b.entries(), outB, b.options, fail, { sync: true });
+    expect(blocked.map((p) => p.slice(outB.length))).toEqual(waited.map((p) => p.slice(outA.length)));
+    for (const p of blocked)
+      expect(fs.readFileSync(p, "utf8")).toBe(fs.readFileSync(outA + p.slice(outB.length), "utf8"));
+  });
+
+  it("stops a blocking emit between files once its signal is aborted", async () => {
+    const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.txt`, String(i)]));
+    const root = tree(files);
+    const out = tree();
+    const b = createCacheBuster({ root, mode: "path" });
+    for (const name of Object.keys(files)) b.url(`/${name}`);
+    const controller = new AbortController();
+    setImmediate(() => controller.abort());
+    const paths = await emitFiles(b.entries(), out, b.options, () => {}, { sync: true, signal: controller.signal });
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.length).toBeLessThan(40);
   });
 });
