@@ -81,7 +81,8 @@ describe("what the CLI busts in HTML", () => {
 describe("a CLI whose parent process goes away", () => {
   it("stops between two files, as after SIGTERM", async () => {
     const files: Record<string, string> = { "a.png": "A" };
-    for (let i = 0; i < 600; i++) files[`p/${i}.html`] = `<img src="/a.png"><p>${"lorem ipsum ".repeat(2000)}</p>`;
+    // Many small pages: far more work after the first progress line than it takes to see it.
+    for (let i = 0; i < 4000; i++) files[`p/${i}.html`] = `<img src="/a.png"><p>${"lorem ipsum ".repeat(20)}</p>`;
     const site = tree(files);
     const out = join(site, "..", `${site.split("/").pop()}.out`);
     // A parent that, like npx, dies on SIGTERM without passing it on to the CLI it started.
@@ -104,7 +105,14 @@ describe("a CLI whose parent process goes away", () => {
     await new Promise<void>((ok) =>
       parent.stderr.setEncoding("utf8").on("data", (c: string) => c.includes("pages") && ok()),
     );
+    // Held still while its parent dies, so that even a fast machine cannot finish the run
+    // before the CLI's next look at its parent (every 250 ms).
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, "SIGSTOP");
+    const parentGone = new Promise((ok) => parent.on("exit", ok));
     parent.kill("SIGTERM");
+    await parentGone;
+    process.kill(pid, "SIGCONT");
     const gone = async () => {
       for (let i = 0; i < 600; i++) {
         try {
