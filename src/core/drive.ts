@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import type { Inflight } from "./cache.js";
 import { runAsync, runSync, type Done, type Resume } from "./steps.js";
-import { createReadScratch, readFileCallback, readFileSync, sameIdentity, type ReadScratch } from "./read.js";
+import { Closer, createReadScratch, readFileCallback, readFileSync, sameIdentity, type ReadScratch } from "./read.js";
 import {
   bustReference,
   bustWithoutSteps,
@@ -40,6 +40,8 @@ export class Drivers {
   readonly #algorithms: readonly string[];
   /** The buffer synchronous reads share (see `ReadScratch`). */
   readonly #scratch: ReadScratch = createReadScratch();
+  /** Closes what reads without blocking opened, a batch per turn of the event loop. */
+  readonly #closer = new Closer();
 
   constructor(readonly core: Core) {
     this.#algorithms = [core.opts.algorithm];
@@ -118,7 +120,7 @@ export class Drivers {
           fs.stat(op.file, (error, st) => resume(false, error ? undefined : st));
           return;
         case "read":
-          readFileCallback(op.file, op.url, this.#algorithms, op.keepBytes, (error, read) =>
+          readFileCallback(op.file, op.url, this.#algorithms, op.keepBytes, this.#closer, (error, read) =>
             resume(error !== undefined, error ?? read),
           );
           return;

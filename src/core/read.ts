@@ -202,8 +202,8 @@ interface Head {
 
 /**
  * Whether the first read got the whole file: a short read of a regular file is its end, so no
- * second read (system call) is made to find it, and the step closes the file before it is
- * digested (a close queued behind the digest found the thread pool idle more often).
+ * second read (system call) is made to find it, and the step closes the file (or, without
+ * blocking, hands it to its {@link Closer}) before it is digested.
  */
 const isWhole = (head: Head) => head.buffer !== undefined && head.n < head.length;
 
@@ -334,12 +334,35 @@ function performSync(op: ReadOp): unknown {
   }
 }
 
+const ignore = () => {};
+
+/**
+ * Closes descriptors without blocking and without waiting for them, a batch per turn of the
+ * event loop. A close handed to the thread pool on its own, as each read finished, woke a
+ * sleeping pool thread: on a virtual machine that cost the main thread about 20 µs a file,
+ * a third of the time of hashing 500 small files without blocking; handed over together, the
+ * closes of one turn wake it once. A descriptor stays open one turn longer at most.
+ */
+export class Closer {
+  #fds: number[] = [];
+  readonly #flush = () => {
+    const fds = this.#fds;
+    this.#fds = [];
+    for (const fd of fds) fs.close(fd, ignore);
+  };
+
+  /** Closes `fd` once this turn of the event loop is over. */
+  close(fd: number): void {
+    if (this.#fds.push(fd) === 1) setImmediate(this.#flush);
+  }
+}
+
 /** {@link performSync}'s "head" without blocking: one callback chain, resumed once. */
-function headAsync(op: Extract<ReadOp, { op: "head" }>, resume: Resume): void {
+function headAsync(op: Extract<ReadOp, { op: "head" }>, resume: Resume, closer: Closer): void {
   fs.open(op.file, OPEN_FLAGS, (openError, fd) => {
     if (openError) return resume(true, openError);
     const fail = (error: unknown) => {
-      fs.close(fd, () => {});
+      closer.close(fd);
       resume(true, error);
     };
     fs.fstat(fd, (statError, st) => {
@@ -350,7 +373,7 @@ function headAsync(op: Extract<ReadOp, { op: "head" }>, resume: Resume): void {
         fs.read(fd, head.buffer, 0, head.length, null, (readError, n) => {
           if (readError) return fail(readError);
           head.n = n;
-          if (isWhole(head)) ((head.closed = true), fs.close(fd, () => {}));
+          if (isWhole(head)) ((head.closed = true), closer.close(fd));
           resume(false, head);
         });
       } catch (error) {
@@ -360,18 +383,18 @@ function headAsync(op: Extract<ReadOp, { op: "head" }>, resume: Resume): void {
   });
 }
 
-function performAsync(op: ReadOp, resume: Resume): void {
+function performAsync(op: ReadOp, resume: Resume, closer: Closer): void {
   try {
     switch (op.op) {
       case "head":
-        headAsync(op, resume);
+        headAsync(op, resume, closer);
         return;
       case "read":
         fs.read(op.fd, op.buffer, op.offset, op.length, null, (error, n) => resume(!!error, error ?? n));
         return;
       case "close":
         // The digests are done: nothing waits for the descriptor to be closed.
-        fs.close(op.fd, () => {});
+        closer.close(op.fd);
         resume(false, undefined);
         return;
     }
@@ -397,27 +420,17 @@ export function readFileSync(
 /** What {@link readFileCallback} calls once: with an error, or with `undefined` and the read. */
 export type ReadCallback = Done<FileRead>;
 
-/** The same as {@link readFileSync}, without blocking the event loop. */
-export function readFileAsync(
-  file: string,
-  url: unknown,
-  algorithms: readonly string[],
-  keepBytes: boolean,
-): Promise<FileRead> {
-  return new Promise<FileRead>((resolve, reject) => {
-    readFileCallback(file, url, algorithms, keepBytes, (error, read) =>
-      error === undefined ? resolve(read as FileRead) : reject(error),
-    );
-  });
-}
-
-/** {@link readFileAsync} with a callback, called once. */
+/**
+ * The same as {@link readFileSync} without blocking the event loop, calling `callback` once;
+ * the file is closed through `closer` (see {@link Closer}).
+ */
 export function readFileCallback(
   file: string,
   url: unknown,
   algorithms: readonly string[],
   keepBytes: boolean,
+  closer: Closer,
   callback: ReadCallback,
 ): void {
-  runAsync(readSteps(file, url, algorithms, keepBytes), performAsync, callback);
+  runAsync(readSteps(file, url, algorithms, keepBytes), (op, resume) => performAsync(op, resume, closer), callback);
 }

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cssTransformer } from "../../src/css/index.js";
 import { createCacheBuster } from "../../src/index.js";
@@ -31,5 +32,33 @@ describe("the async methods", () => {
     const async = createCacheBuster(options);
     expect(await async.hashAsync("/a.css")).toBe(sync.hash("/a.css"));
     expect(async.entries()[0]?.content?.toString()).toBe(sync.entries()[0]?.content?.toString());
+  });
+});
+
+describe("descriptors of reads without blocking", () => {
+  const openFds = () => fs.readdirSync("/proc/self/fd").length;
+
+  it.skipIf(!fs.existsSync("/proc/self/fd"))(
+    "are all closed once the event loop has turned, for many files read at once",
+    async () => {
+      const files = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f${i}.txt`, `file ${i}`]));
+      const root = site(files);
+      const before = openFds();
+      const buster = createCacheBuster({ root });
+      const urls = await Promise.all(Object.keys(files).map((name) => buster.urlAsync(`/${name}`)));
+      expect(urls).toHaveLength(300);
+      await new Promise((ok) => setImmediate(ok));
+      await new Promise((ok) => setTimeout(ok, 50)); // the closes themselves run in the thread pool
+      expect(openFds()).toBeLessThanOrEqual(before);
+    },
+  );
+
+  it("are closed when a read fails after the open, as for a directory", async () => {
+    const root = site({ "dir/a.txt": "a" });
+    const before = fs.existsSync("/proc/self/fd") ? openFds() : 0;
+    const buster = createCacheBuster({ root });
+    await expect(buster.urlAsync("/dir")).rejects.toMatchObject({ code: "NOT_A_FILE" });
+    await new Promise((ok) => setTimeout(ok, 50));
+    if (fs.existsSync("/proc/self/fd")) expect(openFds()).toBeLessThanOrEqual(before);
   });
 });
