@@ -340,8 +340,9 @@ const ignore = () => {};
  * Closes descriptors without blocking and without waiting for them, a batch per turn of the
  * event loop. A close handed to the thread pool on its own, as each read finished, woke a
  * sleeping pool thread: on a virtual machine that cost the main thread about 20 µs a file,
- * a third of the time of hashing 500 small files without blocking; handed over together, the
- * closes of one turn wake it once. A descriptor stays open one turn longer at most.
+ * a third of the time of hashing 500 small files without blocking; handed over together after
+ * the turn's callbacks, they cost a fraction of that (bench/README.md, fourth round). A
+ * descriptor stays open one turn longer at most.
  */
 export class Closer {
   #fds: number[] = [];
