@@ -15,7 +15,8 @@ export default defineConfig({
   },
   format: ["esm", "cjs"],
   dts: true,
-  // Not cleaned: several builds may run side by side while tests read dist/.
+  // Not cleaned: several builds may run side by side while tests read dist/. `npm pack`
+  // (prepack) removes dist/ first, so chunks left by earlier builds never ship.
   clean: false,
   target: "node20",
   platform: "node",
