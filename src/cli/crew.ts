@@ -13,6 +13,7 @@ import { type Answer, fromAnswer, type PageContext, type PlannedPage, planPage }
 import { pageBuster, type SiteLocation } from "./references.js";
 import { type Outcome, rewritePage, SiteFiles } from "./rewrite.js";
 import { emptySummary, type Problem } from "./summary.js";
+import { nextTurn, TURN_EVERY } from "../core/turns.js";
 
 /**
  * A crew: helper threads that each plan a share of a large site's pages and later write
@@ -204,7 +205,7 @@ export async function planInCrew(
     planned.catch(() => Atomics.store(stop, 0, 1));
     for (let n = 0; ; n++) {
       // Let a signal handler, and the helpers' reports, in now and then.
-      if (n % 16 === 0) await new Promise((ok) => setImmediate(ok));
+      if (n % TURN_EVERY === 0) await nextTurn();
       if (o.signal?.aborted) break;
       const i = Atomics.add(next, 0, 1);
       if (i >= paths.length) break;

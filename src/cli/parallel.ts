@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker, parentPort, workerData } from "node:worker_threads";
+import { nextTurn, TURN_EVERY } from "../core/turns.js";
 
 /** Where the helper threads come from: the CLI's own script, which serves jobs when it is a worker. */
 export interface Helpers {
@@ -67,7 +68,7 @@ export async function inParallel<T, R>(
     workers.catch(() => Atomics.store(stop, 0, 1));
     for (const [n, i] of share(0).entries()) {
       // Let a signal handler, and the workers' messages, in now and then.
-      if (n % 16 === 0) await new Promise((ok) => setImmediate(ok));
+      if (n % TURN_EVERY === 0) await nextTurn();
       if (opts.signal?.aborted) break;
       out[i] = opts.here(items[i] as T);
       opts.onDone();

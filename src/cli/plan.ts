@@ -21,6 +21,7 @@ import { digestOf } from "./text.js";
 import { createReadScratch } from "../core/read.js";
 import { Inserts } from "./packed.js";
 import { walkSite } from "./walk.js";
+import { nextTurn, TURN_EVERY } from "../core/turns.js";
 
 /** Everything a run decided to write. */
 export interface Plan {
@@ -153,7 +154,7 @@ export async function planSite(options: CliOptions, ctx: PlanContext): Promise<P
       record(problemOf(path, { line: at.line ?? 1, column: at.column ?? 1 }, url, error));
     }
     progress.tick();
-    await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
+    await nextTurn(); // let a signal handler run between files
   }
   const inserts = new Inserts();
   const { pages, crew } = await planPages(files.html, options, buster, { ...ctx, inserts, hired }, record, js);
@@ -245,8 +246,8 @@ async function planPages(
   if (ctx.hired && !imports) return planWithHelpers(html, pc, ctx, ctx.hired);
   const pages: PlannedPage[] = [];
   for (const [i, path] of html.entries()) {
-    // Let a signal handler run now and then (a turn of the event loop per page cost 2%).
-    if (i % 16 === 0) await new Promise((ok) => setImmediate(ok));
+    // Let a signal handler run now and then.
+    if (i % TURN_EVERY === 0) await nextTurn();
     if (ctx.signal?.aborted) break;
     const page = planPage(path, pc);
     if (page) pages.push(page);

@@ -13,6 +13,7 @@ import type { Progress } from "./progress.js";
 import type { Summary } from "./summary.js";
 import { failure, type Outcome, rewriteFile, rewritePage, SiteFiles } from "./rewrite.js";
 import { changedSince } from "./verify.js";
+import { nextTurn, TURN_EVERY } from "../core/turns.js";
 
 const fsp = fs.promises;
 
@@ -64,7 +65,7 @@ function record(w: Writing, abs: string, outcome: Outcome): void {
 
 /** Rewrites one stylesheet (or other file rewritten in place) between two turns of the event loop. */
 async function rewriteSheet(w: Writing, sheet: BustedFile): Promise<void> {
-  await new Promise((ok) => setImmediate(ok)); // let a signal handler run between files
+  await nextTurn(); // let a signal handler run between files
   if (!w.signal?.aborted) {
     const digest = w.plan.stylesheetSources.get(sheet.file);
     record(
@@ -108,7 +109,7 @@ async function rewriteWithCrew(w: Writing, crew: Crew): Promise<void> {
   const mine = new Map<PlannedPage, Outcome>();
   for (const [n, page] of plan.pages.filter((p) => p.member === undefined).entries()) {
     // Let a signal handler, and the helpers' reports, in now and then.
-    if (n % 16 === 0) await new Promise((ok) => setImmediate(ok));
+    if (n % TURN_EVERY === 0) await nextTurn();
     if (signal?.aborted) break;
     mine.set(page, rewritePage(w.files, plan.inserts, page));
     w.progress.tick();

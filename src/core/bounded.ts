@@ -38,6 +38,16 @@ export class Bound {
     return true;
   }
 
+  /**
+   * Counts one more entry of `chars` characters, starting again when it would pass the bound:
+   * `forget` then empties the memo, and this entry is the first of the new count.
+   */
+  admitOrRestart(chars: number, forget: () => void): void {
+    if (this.admit(chars)) return;
+    forget();
+    this.admit(chars);
+  }
+
   /** Starts counting again (the memo was emptied). */
   reset(): void {
     this.#entries = 0;
@@ -76,10 +86,7 @@ export class BoundedMap<V> {
   set(key: string, value: V): void {
     const chars = this.weigh(key, value);
     if (chars > this.#bound.maxChars) return;
-    if (!this.#bound.admit(chars)) {
-      this.#map.clear();
-      this.#bound.admit(chars);
-    }
+    this.#bound.admitOrRestart(chars, () => this.#map.clear());
     this.#map.set(key, value);
   }
 

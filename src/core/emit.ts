@@ -18,6 +18,7 @@ import {
   type Placement,
 } from "./gate.js";
 import type { BustedFile, ResolvedOptions } from "./types.js";
+import { nextTurn, TURN_EVERY } from "./turns.js";
 
 export { TEMP_FILE, writeInside, writeInsideSync, type GateOptions } from "./gate.js";
 
@@ -206,7 +207,7 @@ export async function emitFiles(
   const gate: GateOptions = { onWarning: warn };
   for (const [n, file] of files.entries()) {
     // Blocking copies still let a signal handler run now and then.
-    if (controls.sync && n > 0 && n % 16 === 0) await new Promise((ok) => setImmediate(ok));
+    if (controls.sync && n > 0 && n % TURN_EVERY === 0) await nextTurn();
     if (controls.signal?.aborted) break;
     let copied: Copied | false | undefined;
     try {

@@ -37,10 +37,7 @@ export class KnownReferences {
     if (known === undefined) {
       known = new Map();
       // A directory counts as an entry of its own name; past the bound everything goes, this map too.
-      if (!this.#bound.admit(directory.length)) {
-        this.clear();
-        this.#bound.admit(directory.length);
-      }
+      this.#bound.admitOrRestart(directory.length, () => this.#byDirectory.clear());
       this.#byDirectory.set(directory, known);
     }
     return known;

@@ -22,6 +22,13 @@ describe("Bound", () => {
       true,
     ]);
   });
+
+  it("forgets its memo when an entry would pass the bound, and counts that entry as the first again", () => {
+    const bound = new Bound(2, 100);
+    const forgotten: number[] = [];
+    for (let i = 1; i <= 5; i++) bound.admitOrRestart(1, () => forgotten.push(i));
+    expect(forgotten).toEqual([3, 5]);
+  });
 });
 
 describe("BoundedMap", () => {
