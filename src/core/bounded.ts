@@ -63,6 +63,8 @@ export class Bound {
 export class BoundedMap<V> {
   readonly #map = new Map<string, V>();
   readonly #bound: Bound;
+  /** Made once: `set` runs on every first use of a URL. */
+  readonly #forget = () => this.#map.clear();
 
   constructor(
     readonly weigh: (key: string, value: V) => number = (key) => key.length,
@@ -86,7 +88,7 @@ export class BoundedMap<V> {
   set(key: string, value: V): void {
     const chars = this.weigh(key, value);
     if (chars > this.#bound.maxChars) return;
-    this.#bound.admitOrRestart(chars, () => this.#map.clear());
+    this.#bound.admitOrRestart(chars, this.#forget);
     this.#map.set(key, value);
   }
 
