@@ -4,6 +4,7 @@
 //
 //   node bench/js.mjs [--rounds N] [--warmup N]      (also part of `npm run bench`)
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -35,8 +36,18 @@ function timeAll(make, urls) {
 }
 
 /**
+ * Milliseconds for es-module-lexer alone to read every module's text, already in memory: a
+ * floor under what rewriting adds to reading and hashing, whatever the rest costs.
+ */
+function timeLexer(parse, texts) {
+  const start = process.hrtime.bigint();
+  for (const text of texts) parse(text);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
  * Runs the comparison; returns the per-round times and their paired ratio.
- * @example await benchJs({ rounds: 10 }) // { files, bytes, hashMs, rewriteMs, ratio: { median, min, max } }
+ * @example await benchJs({ rounds: 10 }) // { files, bytes, hashMs, rewriteMs, lexMs, ratio: { median, min, max }, lexerFloor }
  * `warmup` passes of each (not timed) come first.
  */
 export async function benchJs({ rounds = 15, warmup = 10, work, log = () => {} } = {}) {
@@ -51,15 +62,21 @@ export async function benchJs({ rounds = 15, warmup = 10, work, log = () => {} }
     // `validate: "once"`, as builds (Eleventy, the CLI) use it.
     const plain = () => createCacheBuster({ root: dir, validate: "once" });
     const rewriting = () => createCacheBuster({ root: dir, validate: "once", transformers: [jsTransformer()] });
+    // The same build of the lexer the transformer loads (the package's own dependency).
+    const lexer = createRequire(distFile("js"))("es-module-lexer/minimal");
+    await lexer.init;
+    const texts = urls.map((u) => fs.readFileSync(path.join(dir, u), "utf8"));
     // Warm-up: page cache, JIT, the lexer's WebAssembly. One pass was not enough: the next ten
     // or so still ran while V8 compiled the rewriting path (two to six times slower, in an order
     // that changed from run to run), so a 12-round median measured the compiler, not the files.
     for (let i = 0; i < warmup; i++) {
       timeAll(plain, urls);
       timeAll(rewriting, urls);
+      timeLexer(lexer.parse, texts);
     }
     const hashMs = [];
     const rewriteMs = [];
+    const lexMs = [];
     for (let round = 0; round < rounds; round++) {
       if (round % 2 === 0) {
         hashMs.push(timeAll(plain, urls));
@@ -68,17 +85,24 @@ export async function benchJs({ rounds = 15, warmup = 10, work, log = () => {} }
         rewriteMs.push(timeAll(rewriting, urls));
         hashMs.push(timeAll(plain, urls));
       }
+      lexMs.push(timeLexer(lexer.parse, texts));
       log(
         `js round ${round + 1}/${rounds}: hash ${hashMs.at(-1).toFixed(1)} ms, rewrite ${rewriteMs.at(-1).toFixed(1)} ms`,
       );
     }
     const ratio = pairedRatio(rewriteMs, hashMs);
+    const floor = pairedRatio(
+      hashMs.map((h, i) => h + lexMs[i]),
+      hashMs,
+    );
     return {
       files: urls.length,
       bytes,
       hashMs: median(hashMs),
       rewriteMs: median(rewriteMs),
+      lexMs: median(lexMs),
       ratio: { median: ratio.median, min: ratio.min, max: ratio.max },
+      lexerFloor: floor.median,
       target: 1.3,
     };
   } finally {
@@ -93,7 +117,9 @@ export function jsTable(r) {
     "| --- | --- |",
     `| read and hash | ${r.hashMs.toFixed(1)} |`,
     `| rewrite imports (jsTransformer) | ${r.rewriteMs.toFixed(1)} |`,
+    `| es-module-lexer alone, text in memory | ${r.lexMs.toFixed(1)} |`,
     `| ratio (paired, median [min-max]) | ${r.ratio.median.toFixed(3)}x [${r.ratio.min.toFixed(3)}-${r.ratio.max.toFixed(3)}] (target <= ${r.target}x) |`,
+    `| floor: read and hash, plus the lexer alone | ${r.lexerFloor.toFixed(3)}x |`,
   ].join("\n");
 }
 
@@ -114,6 +140,11 @@ export async function bench({ work, plan, quick, log }) {
         goal: "<= 1.30x",
         value: result.ratio.median,
         limit: 1.3,
+      },
+      {
+        what: "js: read and hash plus the lexer alone vs read and hash (the floor)",
+        goal: "",
+        value: result.lexerFloor,
       },
     ],
     ...result,
